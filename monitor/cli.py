@@ -1,0 +1,235 @@
+"""The command line. The only place that turns errors into messages and exit codes.
+
+Exit codes: 0 success; 1 some input records were invalid (the rest were processed);
+2 the rules file is invalid or the command line is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+from monitor import __version__
+from monitor.articles import article_from_record, read_jsonl
+from monitor.errors import ConfigError, InputError, MonitorError
+from monitor.models import Article, MatchResult
+from monitor.pipeline import Pipeline
+from monitor.rules.explain import ansi_mark, explain, plain_mark
+from monitor.text.lang import detect
+
+EXIT_INPUT, EXIT_CONFIG = 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ConfigError as e:
+        print(e, file=sys.stderr)
+        n = len(e.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} in the rules file.", file=sys.stderr)
+        return EXIT_CONFIG
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except MonitorError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:  # `sanctions-monitor match | head`: the reader has gone
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--rules",
+        default=argparse.SUPPRESS,
+        help="rules file (env MONITOR_RULES, default ./rules.yaml)",
+    )
+    common.add_argument(
+        "--state",
+        default=argparse.SUPPRESS,
+        help="state directory (env MONITOR_STATE, default ./state)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="sanctions-monitor",
+        description="Watch the news for sanctions events and alert the people who must know.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, example: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            parents=[common],
+            help=help,
+            description=f"{help}\n\nexample:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    check = command(
+        "check", "validate the rules file", "sanctions-monitor check --rules rules.yaml"
+    )
+    check.set_defaults(handler=cmd_check)
+
+    match = command(
+        "match",
+        "match JSON Lines articles; one JSON line out per article",
+        "sanctions-monitor match articles.jsonl > results.jsonl",
+    )
+    match.add_argument("file", nargs="?", help="JSON Lines file of articles (default: stdin)")
+    match.set_defaults(handler=cmd_match)
+
+    exp = command(
+        "explain",
+        "show for one article which rules fire and why",
+        'sanctions-monitor explain --title "EU extends sanctions on Russia"',
+    )
+    exp.add_argument("file", nargs="?", help="a JSON article, or a text file (title, then body)")
+    exp.add_argument("--title", help="the article's headline")
+    exp.add_argument("--body", help="the article's text")
+    exp.add_argument("--lang", help="the article's language (ISO 639-1); detected if not given")
+    exp.set_defaults(handler=cmd_explain)
+
+    wl = command(
+        "watchlists",
+        "list every watchlist entry with its aliases as compiled (JSON Lines)",
+        "sanctions-monitor watchlists | grep Russia",
+    )
+    wl.set_defaults(handler=cmd_watchlists)
+    return parser
+
+
+def rules_path(args: argparse.Namespace) -> Path:
+    return Path(getattr(args, "rules", None) or os.environ.get("MONITOR_RULES") or "rules.yaml")
+
+
+def state_dir(args: argparse.Namespace) -> Path:
+    return Path(getattr(args, "state", None) or os.environ.get("MONITOR_STATE") or "state")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    pipeline = Pipeline.from_file(rules_path(args))
+    config = pipeline.config
+    entries = sum(len(w.entries) for w in config.watchlists.values())
+    aliases = sum(1 for a in pipeline.matcher.aliases if not a.exclude)
+    print(
+        f"{config.path}: OK: {len(config.watchlists)} watchlists ({entries} entries, "
+        f"{aliases} aliases), {len(config.rules)} rules, {len(config.sources)} sources, "
+        f"{len(config.notify)} notify targets"
+    )
+    return 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    pipeline = Pipeline.from_file(rules_path(args))
+    errors = 0
+    out = sys.stdout
+    if args.file:
+        try:
+            stream: IO[str] = open(args.file, encoding="utf-8")  # noqa: SIM115 (closed below)
+        except OSError as e:
+            raise InputError(f"cannot read {args.file}: {e.strerror}") from e
+    else:
+        stream = sys.stdin
+    name = args.file or "<stdin>"
+    try:
+        for number, item in read_jsonl(stream, name):
+            if isinstance(item, InputError):
+                errors += 1
+                print(f"error: {item}", file=sys.stderr)
+                out.write(json.dumps({"id": None, "line": number, "error": str(item)}) + "\n")
+                continue
+            out.write(json.dumps(_result_record(pipeline.match(item)), ensure_ascii=False) + "\n")
+            if out.isatty():
+                out.flush()
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    out.flush()
+    return EXIT_INPUT if errors else 0
+
+
+def _result_record(result: MatchResult) -> dict[str, object]:
+    return {
+        "id": result.article.id,
+        "alert": bool(result.fired),
+        "rules": list(result.fired),
+        "hits": [h.as_dict() for h in result.hits],
+    }
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    article = _explain_article(args)
+    pipeline = Pipeline.from_file(rules_path(args))
+    result = pipeline.match(article)
+    lang = article.lang or detect(f"{article.title}\n{article.body[:2000]}")
+    mark = ansi_mark if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else plain_mark
+    print(explain(result, lang, mark))
+    return 0
+
+
+def _explain_article(args: argparse.Namespace) -> Article:
+    if args.file is None:
+        if args.title is None and args.body is None:
+            raise InputError("give an article: a FILE, or --title and/or --body")
+        return Article("cli", args.title or "", args.body or "", lang=args.lang)
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read {args.file}: {getattr(e, 'strerror', None) or e}") from e
+    if text.lstrip().startswith("{"):
+        try:
+            record = json.loads(text.strip().splitlines()[0] if text.count("\n{") else text)
+        except json.JSONDecodeError as e:
+            raise InputError(f"{args.file}: not valid JSON ({e.msg} at line {e.lineno})") from e
+        article = article_from_record(record, args.file)
+    else:  # a plain text file: the first non-blank line is the title, the rest the body
+        lines = [line for line in text.splitlines()]
+        first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        title = lines[first].strip() if lines else ""
+        article = Article(Path(args.file).name, title, "\n".join(lines[first + 1 :]))
+    if args.lang:
+        article = Article(**{**article.__dict__, "lang": args.lang})
+    return article
+
+
+def cmd_watchlists(args: argparse.Namespace) -> int:
+    pipeline = Pipeline.from_file(rules_path(args))
+    by_entry: dict[tuple[str, str], list[dict[str, object]]] = {}
+    for wl in pipeline.config.watchlists.values():
+        for entry in wl.entries:
+            by_entry[(wl.name, entry.name)] = []
+    for alias in pipeline.matcher.aliases:
+        compiled: dict[str, object] = {"alias": alias.written, "normalized": alias.norm}
+        options = {
+            "case": alias.case,
+            "fuzzy": alias.fuzzy,
+            "exclude": alias.exclude,
+            "regex": alias.regex is not None,
+            "open_start": alias.open_start,
+            "open_end": alias.open_end,
+        }
+        compiled.update({k: v for k, v in options.items() if v})
+        if alias.langs:
+            compiled["langs"] = sorted(alias.langs)
+        by_entry[(alias.watchlist, alias.entry)].append(compiled)
+    for (watchlist, entry), compiled_aliases in by_entry.items():
+        record = {
+            "watchlist": watchlist,
+            "entry": entry,
+            "aliases": [c["alias"] for c in compiled_aliases if not c.get("exclude")],
+            "exclude": [c["alias"] for c in compiled_aliases if c.get("exclude")],
+            "compiled": compiled_aliases,
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0

@@ -1,0 +1,424 @@
+"""Validate rules.yaml as a whole and build the typed `Config`.
+
+Every problem is collected, not just the first, and each names the file, the line and the key,
+so that a person editing the file by hand can fix them all in one go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path as FsPath
+from typing import Any, TypeVar
+
+from monitor.config.model import (
+    SEVERITIES,
+    SOURCE_TYPES,
+    AliasSpec,
+    Condition,
+    Config,
+    Entry,
+    Rule,
+    Settings,
+    Source,
+    Watchlist,
+)
+from monitor.config.yamlpos import Document, Path
+from monitor.errors import ConfigError, Problem
+from monitor.models import FIELDS
+from monitor.text.normalize import fold_plain
+
+T = TypeVar("T")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+_SOURCE_KEYS = {"name", "url", "type", "interval", "fetch_body", "lang", "headers"}
+_SOURCE_OPTIONS = {"query", "items", "fields", "link_selector", "max_items"}
+
+
+def load_config(path: str | FsPath, env: dict[str, str] | None = None) -> Config:
+    """Read and validate a rules file; raise ConfigError listing every problem."""
+    file = str(path)
+    try:
+        text = FsPath(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise ConfigError([Problem(file, None, "", f"cannot read the rules file: {reason}")]) from e
+    return parse_config(text, file, env)
+
+
+def parse_config(text: str, file: str = "rules.yaml", env: dict[str, str] | None = None) -> Config:
+    doc = Document(file, env)
+    data = doc.parse(text)
+    if doc.syntax_error:
+        raise ConfigError(doc.problems)
+    config = _Checker(doc).config(data)
+    if doc.problems or config is None:
+        raise ConfigError(sorted(doc.problems, key=lambda p: p.line or 0))
+    return config
+
+
+class _Checker:
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    # -- generic shapes ---------------------------------------------------------------------
+
+    def fail(self, path: Path, message: str) -> None:
+        self.doc.problem(path, message)
+
+    def mapping(
+        self, value: Any, path: Path, allowed: set[str], required: tuple[str, ...] = ()
+    ) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected a mapping, got {_kind(value)}")
+            return None
+        for key in value:
+            if key not in allowed:
+                hint = _closest(key, allowed)
+                self.fail(
+                    (*path, key), f"unknown key{hint} (allowed: {', '.join(sorted(allowed))})"
+                )
+        for key in required:
+            if key not in value:
+                self.fail(path, f"missing required key '{key}'")
+        return value
+
+    def seq(self, value: Any, path: Path) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(path, f"expected a list, got {_kind(value)}")
+            return []
+        return value
+
+    def string(self, value: Any, path: Path, default: str = "") -> str:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(path, f"expected text, got {_kind(value)}")
+            return default
+        return str(value)
+
+    def boolean(self, value: Any, path: Path, default: bool) -> bool:
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.fail(path, f"expected true or false, got {_kind(value)}")
+            return default
+        return value
+
+    def number(self, value: Any, path: Path, default: float, lo: float, hi: float) -> float:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            self.fail(path, f"expected a number from {lo:g} to {hi:g}, got {value!r}")
+            return default
+        return float(value)
+
+    def duration(self, value: Any, path: Path, default: float) -> float:
+        if value is None:
+            return default
+        m = _DURATION.match(str(value)) if not isinstance(value, bool) else None
+        if not m or float(m.group(1)) <= 0:
+            self.fail(path, f"expected a duration such as 30s, 15m, 6h or 1d, got {value!r}")
+            return default
+        return float(m.group(1)) * _UNITS[m.group(2)]
+
+    def items(self, value: Any, path: Path, build: Callable[[Any, Path], T | None]) -> list[T]:
+        built = (build(item, (*path, i)) for i, item in enumerate(self.seq(value, path)))
+        return [b for b in built if b is not None]
+
+    # -- sections ---------------------------------------------------------------------------
+
+    def config(self, data: Any) -> Config | None:
+        top = {"settings", "sources", "watchlists", "rules", "notify"}
+        root = self.mapping({} if data is None else data, (), top, required=("watchlists", "rules"))
+        if root is None:
+            return None
+        settings = self.settings(root.get("settings"), ("settings",))
+        sources = self.items(root.get("sources"), ("sources",), self.source)
+        self.unique([s.name for s in sources], "sources", "source")
+        watchlists = self.watchlists(root.get("watchlists"), ("watchlists",))
+        notify = self.notify(root.get("notify"), ("notify",))
+        rules = self.items(
+            root.get("rules"),
+            ("rules",),
+            lambda v, p: self.rule(v, p, settings, watchlists, notify),
+        )
+        self.unique([r.name for r in rules], "rules", "rule")
+        return Config(self.doc.file, settings, tuple(sources), watchlists, tuple(rules), notify)
+
+    def unique(self, names: list[str], section: str, kind: str) -> None:
+        seen: set[str] = set()
+        for i, name in enumerate(names):
+            if name in seen:
+                self.fail((section, i, "name"), f"duplicate {kind} name '{name}'")
+            seen.add(name)
+
+    def settings(self, value: Any, path: Path) -> Settings:
+        d = Settings()
+        allowed = {"interval", "min_score", "jitter", "retention", "story_window", "user_agent"}
+        m = self.mapping({} if value is None else value, path, allowed) or {}
+        return Settings(
+            interval=self.duration(m.get("interval"), (*path, "interval"), d.interval),
+            min_score=self.number(m.get("min_score"), (*path, "min_score"), d.min_score, 0, 100),
+            jitter=self.duration(m.get("jitter"), (*path, "jitter"), d.jitter),
+            retention=self.duration(m.get("retention"), (*path, "retention"), d.retention),
+            story_window=self.duration(
+                m.get("story_window"), (*path, "story_window"), d.story_window
+            ),
+            user_agent=self.string(m.get("user_agent"), (*path, "user_agent"), d.user_agent),
+        )
+
+    def source(self, value: Any, path: Path) -> Source | None:
+        m = self.mapping(value, path, _SOURCE_KEYS | _SOURCE_OPTIONS, required=("name", "url"))
+        if m is None:
+            return None
+        url = self.string(m.get("url"), (*path, "url"))
+        if url and not re.match(r"^(https?://[^/\s]+|file:|/|\.{0,2}/)", url):
+            self.fail((*path, "url"), "expected an http(s):// URL or a local path")
+        kind = self.string(m.get("type"), (*path, "type"), "auto")
+        if kind not in SOURCE_TYPES:
+            self.fail((*path, "type"), f"unknown source type '{kind}' ({', '.join(SOURCE_TYPES)})")
+        fetch_body = m.get("fetch_body", "auto")
+        if fetch_body != "auto" and not isinstance(fetch_body, bool):
+            self.fail((*path, "fetch_body"), "expected auto, true or false")
+            fetch_body = "auto"
+        headers = m.get("headers") or {}
+        if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+            self.fail((*path, "headers"), "expected a mapping of header name to text")
+            headers = {}
+        interval = m.get("interval")
+        return Source(
+            name=self.string(m.get("name"), (*path, "name")),
+            url=url,
+            type=kind,
+            interval=None if interval is None else self.duration(interval, (*path, "interval"), 0),
+            fetch_body=fetch_body,
+            lang=self.string(m.get("lang"), (*path, "lang")) or None,
+            headers=headers,
+            options={k: v for k, v in m.items() if k in _SOURCE_OPTIONS},
+        )
+
+    def watchlists(self, value: Any, path: Path) -> dict[str, Watchlist]:
+        if not isinstance(value, dict):
+            self.fail(
+                path, f"expected a mapping of watchlist name to watchlist, got {_kind(value)}"
+            )
+            return {}
+        out = {}
+        for name, body in value.items():
+            wl = self.watchlist(str(name), body, (*path, name))
+            if wl is not None:
+                out[str(name)] = wl
+        return out
+
+    def watchlist(self, name: str, value: Any, path: Path) -> Watchlist | None:
+        m = self.mapping(value, path, {"description", "fuzzy", "entries"}, required=("entries",))
+        if m is None:
+            return None
+        entries = self.items(m.get("entries"), (*path, "entries"), self.entry)
+        names = [e.name for e in entries]
+        for i, entry_name in enumerate(names):
+            if names.index(entry_name) != i:
+                self.fail((*path, "entries", i, "name"), f"duplicate entry name '{entry_name}'")
+        return Watchlist(
+            name=name,
+            entries=tuple(entries),
+            description=self.string(m.get("description"), (*path, "description")),
+            fuzzy=self.boolean(m.get("fuzzy"), (*path, "fuzzy"), True),
+        )
+
+    def entry(self, value: Any, path: Path) -> Entry | None:
+        m = self.mapping(value, path, {"name", "aliases", "exclude"}, required=("name",))
+        if m is None:
+            return None
+        name = self.string(m.get("name"), (*path, "name"))
+        aliases = self.items(m.get("aliases"), (*path, "aliases"), self.alias)
+        exclude = [
+            self.string(x, (*path, "exclude", i))
+            for i, x in enumerate(self.seq(m.get("exclude"), (*path, "exclude")))
+        ]
+        return Entry(name, (AliasSpec(name), *aliases), tuple(x for x in exclude if x))
+
+    def alias(self, value: Any, path: Path) -> AliasSpec | None:
+        if not isinstance(value, dict):
+            value = {"text": value}
+        keys = {"text", "regex", "case", "exact", "langs"}
+        m = self.mapping(value, path, keys)
+        if m is None:
+            return None
+        if ("text" in m) == ("regex" in m):
+            self.fail(path, "an alias needs exactly one of 'text' or 'regex'")
+            return None
+        case = self.boolean(m.get("case"), (*path, "case"), False)
+        langs = frozenset(
+            self.string(x, (*path, "langs", i)).lower()
+            for i, x in enumerate(self.seq(m.get("langs"), (*path, "langs")))
+        )
+        exact = self.boolean(m.get("exact"), (*path, "exact"), False)
+        if "regex" in m:
+            pattern = self.string(m["regex"], (*path, "regex"))
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                self.fail((*path, "regex"), f"invalid regular expression: {e}")
+                return None
+            return AliasSpec(pattern, case=case, exact=True, langs=langs, regex=True)
+        text = self.string(m["text"], (*path, "text") if "text" in value and len(m) > 1 else path)
+        core = text.strip("*")
+        if "*" in core:
+            self.fail(path, f"'*' may only stand at the start or end of an alias: {text!r}")
+            return None
+        if not fold_plain(core):
+            self.fail(path, f"alias {text!r} has no letters or digits to match")
+            return None
+        return AliasSpec(text.strip(), case=case, exact=exact, langs=langs)
+
+    def notify(self, value: Any, path: Path) -> dict[str, tuple[str, ...]]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(
+                path, f"expected a mapping of target name to Apprise URL(s), got {_kind(value)}"
+            )
+            return {}
+        out = {}
+        for name, urls in value.items():
+            target: Path = (*path, name)
+            listed = urls if isinstance(urls, list) else [urls]
+            good = []
+            for i, url in enumerate(listed):
+                where = (*target, i) if isinstance(urls, list) else target
+                text = self.string(url, where).strip()
+                if not text:
+                    continue  # an empty ${VAR:-} leaves the target unconfigured: alerts go to the log
+                if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
+                    # Never echo the value: it may hold a webhook token.
+                    self.fail(where, "expected an Apprise URL such as slack://… or tgram://…")
+                    continue
+                good.append(text)
+            out[str(name)] = tuple(good)
+        return out
+
+    def rule(
+        self,
+        value: Any,
+        path: Path,
+        settings: Settings,
+        watchlists: Mapping[str, Watchlist],
+        notify: Mapping[str, tuple[str, ...]],
+    ) -> Rule | None:
+        keys = {
+            "name",
+            "description",
+            "severity",
+            "all",
+            "any",
+            "none",
+            "within",
+            "min_score",
+            "notify",
+        }
+        m = self.mapping(value, path, keys, required=("name",))
+        if m is None:
+            return None
+        if not m.get("all") and not m.get("any"):
+            self.fail(path, "a rule needs at least one condition under 'all' or 'any'")
+        severity = self.string(m.get("severity"), (*path, "severity"), "medium")
+        if severity not in SEVERITIES:
+            self.fail(
+                (*path, "severity"), f"expected one of {', '.join(SEVERITIES)}, got {severity!r}"
+            )
+            severity = "medium"
+        within = m.get("within")
+        if (
+            within is not None
+            and within != "sentence"
+            and (isinstance(within, bool) or not isinstance(within, int) or within < 1)
+        ):
+            self.fail(
+                (*path, "within"), f"expected 'sentence' or a number of words, got {within!r}"
+            )
+            within = None
+        targets = self.seq(m.get("notify"), (*path, "notify"))
+        for i, target in enumerate(targets):
+            if target not in notify:
+                known = ", ".join(sorted(notify)) or "none defined"
+                self.fail(
+                    (*path, "notify", i), f"unknown notify target '{target}' (known: {known})"
+                )
+
+        def group(key: str) -> tuple[Condition, ...]:
+            built = self.items(
+                m.get(key), (*path, key), lambda v, p: self.condition(v, p, watchlists)
+            )
+            return tuple(built)
+
+        return Rule(
+            name=self.string(m.get("name"), (*path, "name")),
+            all=group("all"),
+            any=group("any"),
+            none=group("none"),
+            within=within,
+            min_score=self.number(
+                m.get("min_score"), (*path, "min_score"), settings.min_score, 0, 100
+            ),
+            severity=severity,  # type: ignore[arg-type]  # checked against SEVERITIES above
+            description=self.string(m.get("description"), (*path, "description")),
+            notify=tuple(str(t) for t in targets),
+        )
+
+    def condition(
+        self, value: Any, path: Path, watchlists: Mapping[str, Watchlist]
+    ) -> Condition | None:
+        keys = {"watchlist", "entries", "fields", "min_count", "min_score"}
+        m = self.mapping(value, path, keys, required=("watchlist",))
+        if m is None or "watchlist" not in m:
+            return None
+        name = self.string(m["watchlist"], (*path, "watchlist"))
+        wl = watchlists.get(name)
+        if wl is None:
+            known = ", ".join(sorted(watchlists)) or "none defined"
+            self.fail(
+                (*path, "watchlist"),
+                f"unknown watchlist '{name}'{_closest(name, set(watchlists))} (known: {known})",
+            )
+        entries = frozenset(
+            self.string(e, (*path, "entries", i))
+            for i, e in enumerate(self.seq(m.get("entries"), (*path, "entries")))
+        )
+        if wl is not None:
+            known_entries = {e.name for e in wl.entries}
+            for i, e in enumerate(self.seq(m.get("entries"), (*path, "entries"))):
+                if e not in known_entries:
+                    self.fail((*path, "entries", i), f"watchlist '{name}' has no entry '{e}'")
+        fields = tuple(self.seq(m.get("fields"), (*path, "fields"))) or FIELDS
+        for i, f in enumerate(fields):
+            if f not in FIELDS:
+                self.fail((*path, "fields", i), f"unknown field {f!r} (title, body)")
+        min_score = m.get("min_score")
+        return Condition(
+            watchlist=name,
+            entries=entries,
+            fields=tuple(f for f in fields if f in FIELDS),
+            min_count=int(self.number(m.get("min_count"), (*path, "min_count"), 1, 1, 1000)),
+            min_score=None
+            if min_score is None
+            else self.number(min_score, (*path, "min_score"), 0, 0, 100),
+        )
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _closest(word: str, options: set[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.75)
+    return f" (did you mean '{match[0]}'?)" if match else ""

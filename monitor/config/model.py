@@ -1,0 +1,93 @@
+"""The typed form of rules.yaml. Built only by `config.load`; read by every stage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from monitor.models import Field
+
+Severity = Literal["low", "medium", "high", "critical"]
+SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
+SOURCE_TYPES = ("auto", "feed", "gdelt", "federal_register", "json", "html")
+
+
+@dataclass(frozen=True)
+class AliasSpec:
+    """An alias as written: `text` with `*` marking an open word end, or a `regex`."""
+
+    text: str
+    case: bool = False  # the text must have exactly this case and these accents
+    exact: bool = False  # no typo tolerance
+    langs: frozenset[str] = frozenset()  # only for articles in these languages; empty: all
+    regex: bool = False
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    aliases: tuple[AliasSpec, ...]
+    exclude: tuple[str, ...] = ()  # phrases containing an alias that do not mean this entry
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    name: str
+    entries: tuple[Entry, ...]
+    description: str = ""
+    fuzzy: bool = True
+
+
+@dataclass(frozen=True)
+class Condition:
+    watchlist: str
+    entries: frozenset[str] = frozenset()  # empty: any entry of the watchlist
+    fields: tuple[Field, ...] = ("title", "body")
+    min_count: int = 1  # distinct entries needed
+    min_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    all: tuple[Condition, ...] = ()
+    any: tuple[Condition, ...] = ()
+    none: tuple[Condition, ...] = ()
+    within: int | Literal["sentence"] | None = None  # proximity of the `all` hits
+    min_score: float = 90.0
+    severity: Severity = "medium"
+    description: str = ""
+    notify: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str
+    type: str = "auto"
+    interval: float | None = None  # seconds; None: settings.interval
+    fetch_body: bool | Literal["auto"] = "auto"
+    lang: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, object] = field(default_factory=dict)  # type-specific keys
+
+
+@dataclass(frozen=True)
+class Settings:
+    interval: float = 900.0
+    min_score: float = 90.0
+    jitter: float = 30.0
+    retention: float = 30 * 86400.0
+    story_window: float = 3 * 86400.0
+    user_agent: str = "sanctions-monitor/0.1 (+https://github.com/sanctions-monitor)"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str
+    settings: Settings
+    sources: tuple[Source, ...]
+    watchlists: Mapping[str, Watchlist]
+    rules: tuple[Rule, ...]
+    notify: Mapping[str, tuple[str, ...]]  # target -> Apprise URLs (secrets: never log them)

@@ -1,0 +1,103 @@
+"""YAML to plain Python values, remembering the line of every key and item.
+
+PyYAML's composer keeps a mark on each node; we walk the node tree ourselves so that validation
+can name the line of any bad value, and so that duplicate keys (silently merged by `safe_load`)
+and `${ENV}` references are caught where they are written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import yaml
+
+from monitor.errors import Problem
+
+Path = tuple[str | int, ...]
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class Document:
+    """The parsed file: `data` and the line of each path in it."""
+
+    def __init__(self, file: str, env: dict[str, str] | None = None):
+        self.file = file
+        self.lines: dict[Path, int] = {}
+        self.problems: list[Problem] = []
+        self._env = os.environ if env is None else env
+        self.secret_paths: set[Path] = set()  # values that came from the environment
+        self._loader = yaml.SafeLoader("")
+        self.syntax_error = False
+
+    def line(self, path: Path) -> int | None:
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path)
+
+    def problem(self, path: Path, message: str) -> None:
+        self.problems.append(Problem(self.file, self.line(path), dotted(path), message))
+
+    def parse(self, text: str) -> Any:
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            line = mark.line + 1 if mark else None
+            what = " ".join(filter(None, [e.context, e.problem]))
+            if e.context_mark and e.problem_mark and e.context_mark.line != e.problem_mark.line:
+                what += f" (the {e.context.split()[-1] if e.context else 'block'} began on line {e.context_mark.line + 1})"
+            self.problems.append(Problem(self.file, line, "", f"YAML syntax error: {what}"))
+            self.syntax_error = True
+            return None
+        except yaml.YAMLError as e:
+            self.problems.append(Problem(self.file, None, "", f"YAML error: {e}"))
+            self.syntax_error = True
+            return None
+        return None if node is None else self._value(node, ())
+
+    def _value(self, node: yaml.Node, path: Path) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self._value(item, (*path, i)) for i, item in enumerate(node.value)]
+        # Resolve the scalar the way safe_load would (ints, floats, bools, null), then expand env.
+        resolved = self._loader.construct_object(node, deep=True)
+        if isinstance(resolved, str) and "${" in resolved:
+            return self._expand(resolved, path)
+        return resolved
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            child = (*path, key)
+            if key in out:
+                self.lines[child] = key_node.start_mark.line + 1
+                self.problem(child, "duplicate key (the first one would be silently ignored)")
+                continue
+            self.lines[child] = key_node.start_mark.line + 1
+            out[key] = self._value(value_node, child)
+        return out
+
+    def _expand(self, text: str, path: Path) -> str:
+        def replace(m: re.Match[str]) -> str:
+            name, fallback = m.group(1), m.group(2)
+            self.secret_paths.add(path)
+            if name in self._env:
+                return self._env[name]
+            if fallback is not None:
+                return fallback
+            self.problem(path, f"environment variable {name} is not set")
+            return ""
+
+        return _ENV.sub(replace, text)
+
+
+def dotted(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

@@ -1,0 +1,5 @@
+"""Watchlists -> alias index -> candidates -> verification -> Hits. No I/O."""
+
+from monitor.matching.matcher import Matcher
+
+__all__ = ["Matcher"]

@@ -1,0 +1,118 @@
+"""The alias index: an exact layer and a typo-tolerant layer, both independent of list size.
+
+Exact: one Aho-Corasick automaton over every normalised alias pattern; a scan costs the length
+of the text, not the number of aliases. Fuzzy: each eligible alias is anchored on its longest
+word; the anchors' one-deletion neighbourhoods (SymSpell) map an article word to the anchors
+within an edit or two in a few dictionary look-ups, and rapidfuzz verifies the candidates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import ahocorasick
+from rapidfuzz.distance import Levenshtein
+
+from monitor.matching.aliases import MIN_FUZZY_LEN, Alias, patterns
+
+_CACHE_LIMIT = 200_000  # article words remembered with their fuzzy candidates
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """An alias anchored on one of its words: `position` is that word's index in the alias."""
+
+    alias: Alias
+    position: int
+
+
+def max_edits(word: str) -> int:
+    return 1 if len(word) <= 8 else 2
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
+
+
+class AliasIndex:
+    def __init__(self, aliases: list[Alias]):
+        self.aliases = aliases
+        self.regex_aliases = [a for a in aliases if a.regex is not None]
+        self.automaton = self._automaton(aliases)
+        self.known_words = {w for a in aliases if a.regex is None for w in a.norm.split()}
+        self._anchors: dict[str, list[Anchor]] = defaultdict(list)
+        self._neighbours: dict[str, list[str]] = defaultdict(list)
+        for alias in aliases:
+            if alias.fuzzy:
+                self._add_fuzzy(alias)
+        lengths = [len(w) for w in self._anchors] or [0]
+        self._word_lengths = (min(lengths) - 2, max(lengths) + 2)
+        self._cache: dict[str, tuple[Anchor, ...]] = {}
+
+    @staticmethod
+    def _automaton(aliases: list[Alias]) -> ahocorasick.Automaton | None:
+        found: dict[str, list[tuple[Alias, int, int]]] = defaultdict(list)
+        for alias in aliases:
+            if alias.regex is None:
+                for pattern, start, tail in patterns(alias):
+                    found[pattern].append((alias, start, tail))
+        if not found:
+            return None
+        automaton = ahocorasick.Automaton()
+        for pattern, values in found.items():
+            automaton.add_word(pattern, (len(pattern), tuple(values)))
+        automaton.make_automaton()
+        return automaton
+
+    def _add_fuzzy(self, alias: Alias) -> None:
+        words = alias.norm.split()
+        position = max(range(len(words)), key=lambda i: len(words[i]))
+        anchor = words[position]
+        if anchor not in self._anchors:
+            for variant in _deletions(anchor):
+                self._neighbours[variant].append(anchor)
+        self._anchors[anchor].append(Anchor(alias, position))
+
+    def exact(self, padded: str) -> list[tuple[Alias, int, int]]:
+        """(alias, start, end) for each exact occurrence in `padded` (text with a space each side)."""
+        if self.automaton is None:
+            return []
+        out = []
+        for last, (length, values) in self.automaton.iter(padded):
+            first = last + 1 - length
+            for alias, start, tail in values:
+                out.append((alias, first + start, last + 1 - tail))
+        return out
+
+    def fuzzy_candidates(self, word: str) -> tuple[Anchor, ...]:
+        """Anchors within the edit budget of `word`, other than `word` itself."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        found: tuple[Anchor, ...] = ()
+        lo, hi = self._word_lengths
+        if lo <= len(word) <= hi and len(word) >= MIN_FUZZY_LEN - 1:
+            found = tuple(self._verified(word))
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = found
+        return found
+
+    def _verified(self, word: str) -> list[Anchor]:
+        anchors = {a for v in _deletions(word) for a in self._neighbours.get(v, ())}
+        out = []
+        for anchor in anchors:
+            if anchor[0] != word[0]:
+                continue  # a different first letter is a different name
+            budget = max_edits(anchor)
+            if Levenshtein.distance(word, anchor, score_cutoff=budget) > budget:
+                continue
+            for a in self._anchors[anchor]:
+                single = " " not in a.alias.norm
+                # A single word found exactly is the exact layer's; a word that is itself a known
+                # alias word means something else (Russian is not a typo of Russia).
+                if single and (anchor == word or word in self.known_words):
+                    continue
+                out.append(a)
+        return out

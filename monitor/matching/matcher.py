@@ -1,0 +1,157 @@
+"""Find every watchlist alias in an article: exact and fuzzy candidates, verified and filtered."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from monitor.config.model import Watchlist
+from monitor.matching.aliases import MIN_FUZZY_LEN, Alias, compile_aliases
+from monitor.matching.index import AliasIndex, Anchor, max_edits
+from monitor.models import FIELDS, Article, Field, Hit
+from monitor.text.lang import detect, same_language
+from monitor.text.normalize import Folded, fold
+from monitor.text.scripts import Script
+
+_WORD = re.compile(r"\S+")
+# (alias, start, end, score) in normalised-text offsets
+Candidate = tuple[Alias, int, int, float]
+
+
+class Matcher:
+    """Compiled watchlists. Build once (it indexes every alias), then call `find` per article."""
+
+    def __init__(self, watchlists: Mapping[str, Watchlist]):
+        self.aliases = compile_aliases(watchlists.values())
+        self.index = AliasIndex(self.aliases)
+
+    def find(self, article: Article) -> list[Hit]:
+        lang: list[str | None] = []
+
+        def article_lang() -> str | None:  # detected only when an alias is limited to languages
+            if not lang:
+                lang.append(article.lang or detect(f"{article.title}\n{article.body[:2000]}"))
+            return lang[0]
+
+        hits: list[Hit] = []
+        for field in FIELDS:
+            text = article.text(field)
+            if text:
+                hits.extend(self._field_hits(text, field, article_lang))
+        return hits
+
+    def _field_hits(self, text: str, field: Field, lang: Callable[[], str | None]) -> list[Hit]:
+        folded = fold(text)
+        padded = f" {folded.text} "
+        found = [(a, s - 1, e - 1, 100.0) for a, s, e in self.index.exact(padded)]
+        found.extend(self._fuzzy(folded.text, padded))
+        vetoes = [(a.watchlist, a.entry, s, e) for a, s, e, _ in found if a.exclude]
+        hits = []
+        for alias, start, end, score in found:
+            if alias.exclude:
+                continue
+            start, end = _whole_words(folded.text, alias, start, end)
+            if any(
+                v[:2] == (alias.watchlist, alias.entry) and v[2] <= start and end <= v[3]
+                for v in vetoes
+            ):
+                continue
+            o_start, o_end = folded.original_span(start, end)
+            if alias.case and not _same_letters(text[o_start:o_end], alias.letters):
+                continue
+            if alias.langs and (code := lang()) and not same_language(code, alias.langs):
+                continue
+            hits.append(_hit(alias, text, field, o_start, o_end, score))
+        hits.extend(self._regex_hits(text, field, lang))
+        return _without_overlaps(hits)
+
+    def _fuzzy(self, norm: str, padded: str) -> Iterable[Candidate]:
+        words: list[tuple[int, int]] | None = None
+        for word in set(padded.split()):
+            candidates = self.index.fuzzy_candidates(word)
+            if not candidates:
+                continue
+            if words is None:
+                words = [(m.start(), m.end()) for m in _WORD.finditer(norm)]
+            starts = [s for s, _ in words]
+            for m in re.finditer(rf"(?<= ){re.escape(word)}(?= )", padded):
+                i = bisect_left(starts, m.start() - 1)
+                for anchor in candidates:
+                    found = _verify_window(norm, words, i, anchor)
+                    if found is not None:
+                        yield found
+
+    def _regex_hits(self, text: str, field: Field, lang: Callable[[], str | None]) -> list[Hit]:
+        hits = []
+        for alias in self.index.regex_aliases:
+            assert alias.regex is not None
+            if alias.langs and (code := lang()) and not same_language(code, alias.langs):
+                continue
+            for m in alias.regex.finditer(text):
+                if m.end() > m.start():
+                    hits.append(_hit(alias, text, field, m.start(), m.end(), 100.0))
+        return hits
+
+
+def _verify_window(
+    norm: str, words: list[tuple[int, int]], i: int, anchor: Anchor
+) -> Candidate | None:
+    alias_words = anchor.alias.norm.split()
+    first = i - anchor.position
+    if first < 0 or first + len(alias_words) > len(words):
+        return None
+    window = [norm[s:e] for s, e in words[first : first + len(alias_words)]]
+    for seen, wanted in zip(window, alias_words, strict=True):
+        if seen == wanted:
+            continue
+        if len(wanted) < MIN_FUZZY_LEN or seen[0] != wanted[0]:
+            return None
+        budget = max_edits(wanted)
+        if Levenshtein.distance(seen, wanted, score_cutoff=budget) > budget:
+            return None
+    start, end = words[first][0], words[first + len(alias_words) - 1][1]
+    score = fuzz.ratio(" ".join(window), anchor.alias.norm)
+    return anchor.alias, start, end, round(score, 1)
+
+
+def _whole_words(norm: str, alias: Alias, start: int, end: int) -> tuple[int, int]:
+    """Widen a hit on an open-ended alias (`Росси*`) to the whole word seen (Россией)."""
+    if alias.script is Script.DENSE:
+        return start, end
+    if alias.open_end:
+        space = norm.find(" ", end)
+        end = len(norm) if space < 0 else space
+    if alias.open_start:
+        start = norm.rfind(" ", 0, start) + 1
+    return start, end
+
+
+def _same_letters(seen: str, letters: str) -> bool:
+    return "".join(ch for ch in seen if ch.isalnum()) == letters
+
+
+def _hit(alias: Alias, text: str, field: Field, start: int, end: int, score: float) -> Hit:
+    return Hit(
+        alias.watchlist, alias.entry, alias.written, text[start:end], field, start, end, score
+    )
+
+
+def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+    """Within a watchlist, a hit inside a longer (or better) one adds nothing: keep the longer.
+
+    "Amerika Serikat" wins over "Serikat"; "Россией" found by two aliases is reported once.
+    """
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start), -h.score))
+    kept: list[Hit] = []
+    for hit in hits:
+        if any(
+            k.watchlist == hit.watchlist and k.start <= hit.start and hit.end <= k.end
+            for k in kept[-8:]
+        ):
+            continue
+        kept.append(hit)
+    return kept

@@ -1,0 +1,79 @@
+"""The values that flow between the pipeline's stages. Frozen, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Field = Literal["title", "body"]
+FIELDS: tuple[Field, ...] = ("title", "body")
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str = ""
+    body: str = ""
+    url: str | None = None
+    source: str | None = None
+    lang: str | None = None
+    published: str | None = None
+
+    def text(self, field: Field) -> str:
+        return self.title if field == "title" else self.body
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One alias found in one field of an article; `start`/`end` index the original field text."""
+
+    watchlist: str
+    entry: str
+    alias: str
+    text: str
+    field: Field
+    start: int
+    end: int
+    score: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "watchlist": self.watchlist,
+            "entry": self.entry,
+            "alias": self.alias,
+            "text": self.text,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    """How one condition item of a rule fared: its group, what it asked for, the hits it took."""
+
+    group: Literal["all", "any", "none"]
+    watchlist: str
+    ok: bool
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    fired: bool
+    reason: str
+    conditions: tuple[ConditionResult, ...] = ()
+    evidence: tuple[Hit, ...] = ()  # the hits that made it fire (the proximity group, if any)
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    article: Article
+    hits: tuple[Hit, ...]
+    rules: tuple[RuleResult, ...] = field(default=())
+
+    @property
+    def fired(self) -> tuple[str, ...]:
+        return tuple(r.rule for r in self.rules if r.fired)

@@ -1,0 +1,112 @@
+"""Decide whether a rule fires on an article's hits. Pure: no I/O, no state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from monitor.config.model import Condition, Rule
+from monitor.models import Article, ConditionResult, Field, Hit, RuleResult
+from monitor.text.segments import Segments
+
+
+def evaluate(rule: Rule, article: Article, hits: Sequence[Hit]) -> RuleResult:
+    results = tuple(
+        _condition(group, c, hits, rule.min_score)
+        for group, conditions in (("all", rule.all), ("any", rule.any), ("none", rule.none))
+        for c in conditions
+    )
+    by_group = {g: [r for r in results if r.group == g] for g in ("all", "any", "none")}
+    missing = [r.watchlist for r in by_group["all"] if not r.ok]
+    if missing:
+        return RuleResult(rule.name, False, f"no hit for {_names(missing)}", results)
+    if by_group["any"] and not any(r.ok for r in by_group["any"]):
+        return RuleResult(
+            rule.name,
+            False,
+            f"no hit for any of {_names(r.watchlist for r in by_group['any'])}",
+            results,
+        )
+    vetoes = [r for r in by_group["none"] if r.ok]
+    if vetoes:
+        seen = ", ".join(sorted({h.text for r in vetoes for h in r.hits}))
+        return RuleResult(
+            rule.name, False, f"vetoed by {_names(r.watchlist for r in vetoes)} ({seen})", results
+        )
+    evidence: tuple[Hit, ...] = tuple(h for r in results if r.group != "none" for h in r.hits)
+    if rule.within is not None and len(rule.all) > 0:
+        group = _close_group(rule, article, [list(r.hits) for r in by_group["all"]])
+        if group is None:
+            where = "the same sentence" if rule.within == "sentence" else f"{rule.within} words"
+            return RuleResult(
+                rule.name,
+                False,
+                f"{_names(r.watchlist for r in by_group['all'])} never within {where}",
+                results,
+            )
+        evidence = group
+    found = "; ".join(
+        f"{r.watchlist}: {', '.join(_entries(r.hits))}"
+        for r in results
+        if r.ok and r.group != "none"
+    )
+    return RuleResult(rule.name, True, found, results, evidence)
+
+
+def _condition(group: str, c: Condition, hits: Sequence[Hit], min_score: float) -> ConditionResult:
+    floor = min_score if c.min_score is None else c.min_score
+    taken = tuple(
+        h
+        for h in hits
+        if h.watchlist == c.watchlist
+        and h.field in c.fields
+        and h.score >= floor
+        and (not c.entries or h.entry in c.entries)
+    )
+    ok = len({h.entry for h in taken}) >= c.min_count
+    return ConditionResult(group, c.watchlist, ok, taken)  # type: ignore[arg-type]
+
+
+def _close_group(
+    rule: Rule, article: Article, per_condition: list[list[Hit]]
+) -> tuple[Hit, ...] | None:
+    """Hits of every `all` condition inside one sentence, or within `within` words of a hit of
+    the first condition; None when there is no such place."""
+    segments = {f: Segments(article.text(f)) for f in ("title", "body")}
+    counts = [c.min_count for c in rule.all]
+
+    def place(hit: Hit) -> tuple[Field, int]:
+        seg = segments[hit.field]
+        return hit.field, seg.sentence(hit.start) if rule.within == "sentence" else seg.word(
+            hit.start
+        )
+
+    for anchor in per_condition[0]:
+        field, where = place(anchor)
+        group: list[Hit] = []
+        for hits, count in zip(per_condition, counts, strict=True):
+            near = [h for h in hits if _is_near(place(h), field, where, rule.within)]
+            if len({h.entry for h in near}) < count:
+                break
+            group.extend(near)
+        else:
+            return tuple(dict.fromkeys(group))
+    return None
+
+
+def _is_near(place: tuple[Field, int], field: Field, where: int, within: int | str | None) -> bool:
+    if place[0] != field:
+        return False
+    return place[1] == where if within == "sentence" else abs(place[1] - where) <= int(within or 0)
+
+
+def _names(watchlists: Iterable[str]) -> str:
+    return " and ".join(dict.fromkeys(watchlists))
+
+
+def _entries(hits: Iterable[Hit]) -> list[str]:
+    texts: dict[str, list[str]] = {}
+    for h in hits:
+        texts.setdefault(h.entry, [])
+        if h.text.casefold() != h.entry.casefold() and h.text not in texts[h.entry]:
+            texts[h.entry].append(h.text)
+    return [f"{e} ({', '.join(t[:3])})" if t else e for e, t in texts.items()]

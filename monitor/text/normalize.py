@@ -1,0 +1,143 @@
+"""One normalisation for aliases and article text, with a map back to the original offsets.
+
+The fold is per character: NFKC, case folding, diacritics dropped for the scripts where they are
+spelling variants (Latin, Cyrillic, Greek, Arabic harakat, Devanagari nukta), Arabic/Persian letter
+variants unified, every punctuation, symbol and space character read as one space. Almost every
+character folds to exactly one character, so most texts map back to themselves offset for offset;
+the few that change length (ß → ss, a soft hyphen → nothing) are handled by a segment map.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+
+# Combining marks that are spelling variants, not letters: dropped after NFKD.
+_DROP_MARKS = (
+    (0x0300, 0x036F),  # Latin/Greek/Cyrillic diacritics (é, ё, й, ı̇)
+    (0x0483, 0x0489),  # Cyrillic
+    (0x064B, 0x065F),  # Arabic harakat and hamza above/below (أ → ا, ئ → ي)
+    (0x0670, 0x0670),  # Arabic superscript alef
+    (0x06D6, 0x06ED),  # Quranic annotation
+    (0x093C, 0x093C),  # Devanagari nukta (ज़ → ज): often omitted in news text
+    (0x1AB0, 0x1AFF),
+    (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+)
+_LETTERS = {
+    "ي": "ی",
+    "ى": "ی",
+    "ك": "ک",
+    "ة": "ه",
+    "ـ": "",  # Arabic/Persian variants, tatweel
+    "ı": "i",
+    "đ": "d",
+    "ł": "l",
+    "ø": "o",  # letters NFKD does not decompose
+    "\u200c": " ",  # ZWNJ joins Persian plural suffixes (تحریم‌ها): read it as a word break
+}
+# Ranges whose characters all fold to themselves: skipped when the table is built.
+_IDENTITY = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xD800, 0xF8FF))
+_TABLE_END = 0x20000  # beyond: rare ideographs, which fold to themselves anyway
+
+
+def _is_dropped_mark(ch: str) -> bool:
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _DROP_MARKS)
+
+
+def fold_char(c: str) -> str:
+    """The normalised form of one character: usually one character, sometimes none or two."""
+    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", c).casefold())
+    out = []
+    for ch in s:
+        if _is_dropped_mark(ch):
+            continue
+        ch = _LETTERS.get(ch, ch)
+        if ch and unicodedata.category(ch)[0] in "PSZC" and ch != " ":
+            # Format characters (soft hyphen, ZWJ, bidi marks) vanish; the rest separate words.
+            ch = "" if unicodedata.category(ch) == "Cf" else " "
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+@cache
+def _tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
+    table: dict[int, str] = {}
+    cp = 0
+    while cp < _TABLE_END:
+        skip = next((hi for lo, hi in _IDENTITY if lo <= cp <= hi), None)
+        if skip is not None:
+            cp = skip + 1
+            continue
+        c = chr(cp)
+        folded = fold_char(c)
+        if folded != c:
+            table[cp] = folded
+        cp += 1
+    irregular = sorted(chr(k) for k, v in table.items() if len(v) != 1)
+    pattern = (
+        re.compile("[" + "".join(re.escape(c) for c in irregular) + "]") if irregular else None
+    )
+    return table, pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """Normalised text and the way back: `original_span` turns a normalised span into the
+    original's. `segments` is empty when every character folded to exactly one."""
+
+    text: str
+    segments: tuple[tuple[int, int, bool], ...] = ()  # (normalised start, original start, 1:1?)
+
+    def original_start(self, n: int) -> int:
+        if not self.segments:
+            return n
+        i = bisect_right(self.segments, (n, float("inf"))) - 1
+        norm_start, orig_start, linear = self.segments[max(i, 0)]
+        return orig_start + (n - norm_start) if linear else orig_start
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        if not self.segments:
+            return start, end
+        return self.original_start(start), self.original_start(max(end - 1, start)) + 1
+
+
+def fold(text: str) -> Folded:
+    """Normalise `text` for matching."""
+    table, irregular = _tables()
+    folded = text.translate(table)
+    if irregular is None or irregular.search(text) is None:
+        return Folded(folded)
+    return _fold_with_segments(text, table, irregular)
+
+
+def _fold_with_segments(text: str, table: dict[int, str], irregular: re.Pattern[str]) -> Folded:
+    parts: list[str] = []
+    segments: list[tuple[int, int, bool]] = []
+    norm = orig = 0
+    for m in irregular.finditer(text):
+        regular = text[orig : m.start()].translate(table)
+        if regular:
+            segments.append((norm, orig, True))
+            parts.append(regular)
+            norm += len(regular)
+        replacement = table[ord(m.group())]
+        if replacement:
+            segments.append((norm, m.start(), False))
+            parts.append(replacement)
+            norm += len(replacement)
+        orig = m.end()
+    if orig < len(text):
+        segments.append((norm, orig, True))
+        parts.append(text[orig:].translate(table))
+    return Folded("".join(parts), tuple(segments))
+
+
+def fold_plain(text: str) -> str:
+    """The normalised text alone, with runs of spaces collapsed: the form aliases are kept in."""
+    return " ".join(fold(text).text.split())

@@ -1,0 +1,43 @@
+"""Sentences and words of an original text, for proximity: which sentence or word an offset is in."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+# A sentence ends at . ! ? and their CJK, Arabic and Devanagari forms, or at a line break. A period
+# after a single letter or a common abbreviation (U.S., Mr., Jan.) does not end one.
+_END = re.compile(r"(\w*)[.!?]+[\"'”’»)]*\s+|[。！？؟।]+|\n\s*")
+_ABBREVIATIONS = frozenset(
+    "mr ms mrs dr st jr sr no vs jan feb mar apr jun jul aug sep sept oct nov dec gen col gov sen "
+    "rep inc co corp ltd dept".split()
+)
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Segments:
+    text: str
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [0, *(m.end() for m in _END.finditer(self.text) if _ends_sentence(m))]
+
+    @cached_property
+    def _word_starts(self) -> list[int]:
+        return [m.start() for m in _WORD.finditer(self.text)]
+
+    def sentence(self, offset: int) -> int:
+        return bisect_right(self._sentence_starts, offset) - 1
+
+    def word(self, offset: int) -> int:
+        return bisect_right(self._word_starts, offset) - 1
+
+
+def _ends_sentence(m: re.Match[str]) -> bool:
+    word = m.group(1)
+    if word is None or not m.group()[len(word) :].startswith("."):
+        return True  # ! ? and line breaks always end a sentence
+    return not (len(word) == 1 and word.isalpha()) and word.lower() not in _ABBREVIATIONS

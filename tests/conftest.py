@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from monitor.config.load import parse_config
+from monitor.models import Article
+from monitor.pipeline import Pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def pipeline_from(yaml_text: str, env: dict[str, str] | None = None) -> Pipeline:
+    return Pipeline(parse_config(textwrap.dedent(yaml_text), "test.yaml", env or {}))
+
+
+def entries(pipeline: Pipeline, title: str = "", body: str = "", lang: str | None = None) -> set[str]:
+    return {h.entry for h in pipeline.matcher.find(Article("t", title, body, lang=lang))}
+
+
+def run_cli(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The CLI as a user runs it: a separate process, `python -m monitor`."""
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="session")
+def default_pipeline() -> Pipeline:
+    return Pipeline.from_file(ROOT / "rules.yaml")
+
+
+def seed_article() -> Article:
+    lines = (FIXTURES / "seed" / "000_e4b90f5545c06f14.txt").read_text(encoding="utf-8").split("\n")
+    return Article("seed", lines[2].strip(), "\n".join(lines[4:]), lang="id")

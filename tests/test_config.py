@@ -1,0 +1,150 @@
+"""rules.yaml validation: every problem reported with file, line and key; never a traceback."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from monitor.config.load import load_config, parse_config
+from monitor.errors import ConfigError
+from tests.conftest import run_cli
+
+VALID = """\
+settings:
+  interval: 10m
+watchlists:
+  countries:
+    entries:
+      - name: Russia
+        aliases: [Rusia]
+  terms:
+    fuzzy: false
+    entries:
+      - name: sanctions
+rules:
+  - name: r
+    all:
+      - watchlist: countries
+      - watchlist: terms
+    within: sentence
+    notify: [team]
+notify:
+  team: ${TEAM_URL:-json://localhost/}
+"""
+
+
+def problems(text: str, env: dict[str, str] | None = None) -> list[str]:
+    with pytest.raises(ConfigError) as e:
+        parse_config(textwrap.dedent(text), "rules.yaml", env or {})
+    return [str(p) for p in e.value.problems]
+
+
+def test_valid_file_builds_typed_config() -> None:
+    """A valid file gives typed values: durations in seconds, env fallbacks applied."""
+    config = parse_config(VALID, "rules.yaml", {})
+    assert config.settings.interval == 600
+    assert config.rules[0].within == "sentence"
+    assert config.notify["team"] == ("json://localhost/",)
+    assert [e.name for e in config.watchlists["countries"].entries] == ["Russia"]
+
+
+def test_unknown_watchlist_names_file_line_and_key() -> None:
+    """A rule naming a watchlist that does not exist is reported at its line, with a suggestion."""
+    text = VALID.replace("- watchlist: countries", "- watchlist: contries")
+    assert problems(text) == [
+        "rules.yaml:15: rules[0].all[0].watchlist: unknown watchlist 'contries' "
+        "(did you mean 'countries'?) (known: countries, terms)"
+    ]
+
+
+def test_yaml_syntax_error_has_line() -> None:
+    """A YAML syntax error names the line where the parser stopped."""
+    text = VALID.replace("aliases: [Rusia]", "aliases: [Rusia")
+    [problem] = problems(text)
+    assert problem.startswith("rules.yaml:8: YAML syntax error")
+
+
+def test_typo_in_a_key_is_not_silently_ignored() -> None:
+    """A misspelt key is an error naming the key it probably meant."""
+    text = VALID.replace("    within: sentence", "    whithin: sentence")
+    [problem] = problems(text)
+    assert problem.startswith("rules.yaml:17: rules[0].whithin: unknown key (did you mean 'within'?)")
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    """Bad regex, wrong type, unknown target, bad duration and a duplicate key, all together."""
+    text = (
+        VALID.replace("interval: 10m", "interval: soon")
+        .replace("aliases: [Rusia]", "aliases: [Rusia, {regex: 'Ros(s'}]")
+        .replace("notify: [team]", "notify: [slack]\n    min_score: high")
+        .replace("      - name: sanctions", "      - name: sanctions\n        name: embargo")
+    )
+    found = problems(text)
+    assert any(p.startswith("rules.yaml:2: settings.interval: expected a duration") for p in found)
+    assert any(p.startswith("rules.yaml:7: watchlists.countries.entries[0].aliases[1].regex: invalid regular expression") for p in found)
+    assert any(p.startswith("rules.yaml:12: watchlists.terms.entries[0].name: duplicate key") for p in found)
+    assert any(p.startswith("rules.yaml:19: rules[0].notify[0]: unknown notify target 'slack'") for p in found)
+    assert any(p.startswith("rules.yaml:20: rules[0].min_score: expected a number") for p in found)
+    assert len(found) == 5
+
+
+def test_environment_variables_fill_secrets_and_missing_ones_are_errors() -> None:
+    """`${VAR}` comes from the environment; an unset one without fallback is an error."""
+    text = VALID.replace("${TEAM_URL:-json://localhost/}", "${TEAM_URL}")
+    config = parse_config(text, "rules.yaml", {"TEAM_URL": "slack://T1/B2/secret-token"})
+    assert config.notify["team"] == ("slack://T1/B2/secret-token",)
+    assert problems(text) == ["rules.yaml:20: notify.team: environment variable TEAM_URL is not set"]
+
+
+def test_a_bad_notify_url_is_reported_without_echoing_it() -> None:
+    """A malformed URL may still hold a token: the error must not print it."""
+    text = VALID.replace("${TEAM_URL:-json://localhost/}", "${TEAM_URL}")
+    [problem] = problems(text, {"TEAM_URL": "hooks.slack.com/services/T0/B0/verysecret"})
+    assert "verysecret" not in problem
+    assert problem.startswith("rules.yaml:20: notify.team: expected an Apprise URL")
+
+
+def test_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read the rules file"):
+        load_config(tmp_path / "missing.yaml")
+
+
+def test_check_command_exit_codes_and_messages(tmp_path: Path) -> None:
+    """`check` exits 0 on a valid file and 2 with FILE:LINE errors and no traceback otherwise."""
+    good = tmp_path / "rules.yaml"
+    good.write_text(VALID, encoding="utf-8")
+    ok = run_cli("check", "--rules", str(good))
+    assert ok.returncode == 0, ok.stderr
+    assert "OK" in ok.stdout
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(VALID.replace("watchlist: terms", "watchlist: term"), encoding="utf-8")
+    result = run_cli("--rules", str(bad), "check")
+    assert result.returncode == 2
+    assert f"{bad}:16: rules[0].all[1].watchlist: unknown watchlist 'term'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("watchlists: {a: [\nrules: x\n", encoding="utf-8")
+    result = run_cli("check", "--rules", str(broken))
+    assert result.returncode == 2
+    assert f"{broken}:3: YAML syntax error" in result.stderr
+    assert "began on line 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rules_path_from_environment(tmp_path: Path) -> None:
+    """MONITOR_RULES names the rules file when --rules is not given."""
+    import os
+    import subprocess
+    import sys
+
+    good = tmp_path / "r.yaml"
+    good.write_text(VALID, encoding="utf-8")
+    env = {**os.environ, "MONITOR_RULES": str(good)}
+    result = subprocess.run([sys.executable, "-m", "monitor", "check"], capture_output=True,
+                            text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert str(good) in result.stdout
