@@ -141,15 +141,14 @@ def _hit(alias: Alias, text: str, field: Field, start: int, end: int, score: flo
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:
-    """Within a watchlist, a hit inside a longer (or better) one adds nothing: keep the longer.
-
-    "Amerika Serikat" wins over "Serikat"; "Россией" found by two aliases is reported once.
-    """
+    """A hit inside a longer one of the same watchlist, or overlapping one of the same entry,
+    adds nothing: "Amerika Serikat" wins over "Serikat", "Nicolas Maduro Moros" is one hit."""
     hits.sort(key=lambda h: (h.start, -(h.end - h.start), -h.score))
     kept: list[Hit] = []
     for hit in hits:
         if any(
-            k.watchlist == hit.watchlist and k.start <= hit.start and hit.end <= k.end
+            k.watchlist == hit.watchlist
+            and (hit.end <= k.end or (k.entry == hit.entry and hit.start < k.end))
             for k in kept[-8:]
         ):
             continue

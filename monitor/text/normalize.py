@@ -86,37 +86,70 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
     return table, pattern
 
 
+Segments = tuple[tuple[int, int, bool], ...]  # (normalised start, original start, 1:1?)
+
+
+def _map(segments: Segments, n: int) -> int:
+    if not segments:
+        return n
+    i = bisect_right(segments, (n, _BIG, True)) - 1
+    norm_start, orig_start, linear = segments[max(i, 0)]
+    return orig_start + (n - norm_start) if linear else orig_start
+
+
+_BIG = 1 << 62
+
+
 @dataclass(frozen=True, slots=True)
 class Folded:
     """Normalised text and the way back: `original_span` turns a normalised span into the
-    original's. `segments` is empty when every character folded to exactly one."""
+    original's. Each map is empty when nothing changed length at that step."""
 
     text: str
-    segments: tuple[tuple[int, int, bool], ...] = ()  # (normalised start, original start, 1:1?)
+    folding: Segments = ()  # folded text -> original
+    spacing: Segments = ()  # text (runs of spaces collapsed) -> folded text
 
     def original_start(self, n: int) -> int:
-        if not self.segments:
-            return n
-        i = bisect_right(self.segments, (n, float("inf"))) - 1
-        norm_start, orig_start, linear = self.segments[max(i, 0)]
-        return orig_start + (n - norm_start) if linear else orig_start
+        return _map(self.folding, _map(self.spacing, n))
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        if not self.segments:
-            return start, end
         return self.original_start(start), self.original_start(max(end - 1, start)) + 1
 
 
+_SPACES = re.compile(r"  +")
+
+
 def fold(text: str) -> Folded:
-    """Normalise `text` for matching."""
+    """Normalise `text` for matching: words separated by exactly one space."""
     table, irregular = _tables()
-    folded = text.translate(table)
     if irregular is None or irregular.search(text) is None:
-        return Folded(folded)
-    return _fold_with_segments(text, table, irregular)
+        folded, folding = text.translate(table), ()
+    else:
+        folded, folding = _fold_with_segments(text, table, irregular)
+    if "  " not in folded:
+        return Folded(folded, folding)
+    collapsed, spacing = _collapse_spaces(folded)
+    return Folded(collapsed, folding, spacing)
 
 
-def _fold_with_segments(text: str, table: dict[int, str], irregular: re.Pattern[str]) -> Folded:
+def _collapse_spaces(folded: str) -> tuple[str, Segments]:
+    parts: list[str] = []
+    segments: list[tuple[int, int, bool]] = []
+    norm = orig = 0
+    for m in _SPACES.finditer(folded):
+        keep = folded[orig : m.start() + 1]
+        segments.append((norm, orig, True))
+        parts.append(keep)
+        norm += len(keep)
+        orig = m.end()
+    segments.append((norm, orig, True))
+    parts.append(folded[orig:])
+    return "".join(parts), tuple(segments)
+
+
+def _fold_with_segments(
+    text: str, table: dict[int, str], irregular: re.Pattern[str]
+) -> tuple[str, Segments]:
     parts: list[str] = []
     segments: list[tuple[int, int, bool]] = []
     norm = orig = 0
@@ -135,9 +168,9 @@ def _fold_with_segments(text: str, table: dict[int, str], irregular: re.Pattern[
     if orig < len(text):
         segments.append((norm, orig, True))
         parts.append(text[orig:].translate(table))
-    return Folded("".join(parts), tuple(segments))
+    return "".join(parts), tuple(segments)
 
 
 def fold_plain(text: str) -> str:
-    """The normalised text alone, with runs of spaces collapsed: the form aliases are kept in."""
-    return " ".join(fold(text).text.split())
+    """The normalised text alone, trimmed: the form aliases are kept in."""
+    return fold(text).text.strip()
