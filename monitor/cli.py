@@ -223,10 +223,10 @@ def cmd_watchlists(args: argparse.Namespace) -> int:
         if alias.langs:
             compiled["langs"] = sorted(alias.langs)
         by_entry[(alias.watchlist, alias.entry)].append(compiled)
-    for (watchlist, entry), compiled_aliases in by_entry.items():
+    for (watchlist, name), compiled_aliases in by_entry.items():
         record = {
             "watchlist": watchlist,
-            "entry": entry,
+            "entry": name,
             "aliases": [c["alias"] for c in compiled_aliases if not c.get("exclude")],
             "exclude": [c["alias"] for c in compiled_aliases if c.get("exclude")],
             "compiled": compiled_aliases,

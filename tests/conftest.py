@@ -19,11 +19,15 @@ def pipeline_from(yaml_text: str, env: dict[str, str] | None = None) -> Pipeline
     return Pipeline(parse_config(textwrap.dedent(yaml_text), "test.yaml", env or {}))
 
 
-def entries(pipeline: Pipeline, title: str = "", body: str = "", lang: str | None = None) -> set[str]:
+def entries(
+    pipeline: Pipeline, title: str = "", body: str = "", lang: str | None = None
+) -> set[str]:
     return {h.entry for h in pipeline.matcher.find(Article("t", title, body, lang=lang))}
 
 
-def run_cli(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, stdin: str | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
     """The CLI as a user runs it: a separate process, `python -m monitor`."""
     return subprocess.run(
         [sys.executable, "-m", "monitor", *args],

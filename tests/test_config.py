@@ -70,7 +70,9 @@ def test_typo_in_a_key_is_not_silently_ignored() -> None:
     """A misspelt key is an error naming the key it probably meant."""
     text = VALID.replace("    within: sentence", "    whithin: sentence")
     [problem] = problems(text)
-    assert problem.startswith("rules.yaml:17: rules[0].whithin: unknown key (did you mean 'within'?)")
+    assert problem.startswith(
+        "rules.yaml:17: rules[0].whithin: unknown key (did you mean 'within'?)"
+    )
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -83,9 +85,20 @@ def test_every_problem_is_reported_at_once() -> None:
     )
     found = problems(text)
     assert any(p.startswith("rules.yaml:2: settings.interval: expected a duration") for p in found)
-    assert any(p.startswith("rules.yaml:7: watchlists.countries.entries[0].aliases[1].regex: invalid regular expression") for p in found)
-    assert any(p.startswith("rules.yaml:12: watchlists.terms.entries[0].name: duplicate key") for p in found)
-    assert any(p.startswith("rules.yaml:19: rules[0].notify[0]: unknown notify target 'slack'") for p in found)
+    assert any(
+        p.startswith(
+            "rules.yaml:7: watchlists.countries.entries[0].aliases[1].regex: invalid regular expression"
+        )
+        for p in found
+    )
+    assert any(
+        p.startswith("rules.yaml:12: watchlists.terms.entries[0].name: duplicate key")
+        for p in found
+    )
+    assert any(
+        p.startswith("rules.yaml:19: rules[0].notify[0]: unknown notify target 'slack'")
+        for p in found
+    )
     assert any(p.startswith("rules.yaml:20: rules[0].min_score: expected a number") for p in found)
     assert len(found) == 5
 
@@ -95,7 +108,9 @@ def test_environment_variables_fill_secrets_and_missing_ones_are_errors() -> Non
     text = VALID.replace("${TEAM_URL:-json://localhost/}", "${TEAM_URL}")
     config = parse_config(text, "rules.yaml", {"TEAM_URL": "slack://T1/B2/secret-token"})
     assert config.notify["team"] == ("slack://T1/B2/secret-token",)
-    assert problems(text) == ["rules.yaml:20: notify.team: environment variable TEAM_URL is not set"]
+    assert problems(text) == [
+        "rules.yaml:20: notify.team: environment variable TEAM_URL is not set"
+    ]
 
 
 def test_a_bad_notify_url_is_reported_without_echoing_it() -> None:
@@ -131,7 +146,7 @@ def test_check_command_exit_codes_and_messages(tmp_path: Path) -> None:
     result = run_cli("check", "--rules", str(broken))
     assert result.returncode == 2
     assert f"{broken}:3: YAML syntax error" in result.stderr
-    assert "began on line 1" in result.stderr
+    assert "it began on line 1" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -144,7 +159,12 @@ def test_rules_path_from_environment(tmp_path: Path) -> None:
     good = tmp_path / "r.yaml"
     good.write_text(VALID, encoding="utf-8")
     env = {**os.environ, "MONITOR_RULES": str(good)}
-    result = subprocess.run([sys.executable, "-m", "monitor", "check"], capture_output=True,
-                            text=True, env=env, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert str(good) in result.stdout

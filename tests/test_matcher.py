@@ -94,7 +94,11 @@ def test_case_sensitive_acronyms(pipeline) -> None:  # type: ignore[no-untyped-d
     assert entries(pipeline, "Tell us what you think") == set()
     assert entries(pipeline, "US and EU officials") == {"United States"}
     assert entries(pipeline, "U.S. officials") == {"United States"}
-    assert entries(pipeline, "Sanksi AS terhadap Rusia", lang="id") == {"United States", "sanctions", "Russia"}
+    assert entries(pipeline, "Sanksi AS terhadap Rusia", lang="id") == {
+        "United States",
+        "sanctions",
+        "Russia",
+    }
 
 
 def test_language_limited_alias(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -104,7 +108,9 @@ def test_language_limited_alias(pipeline) -> None:  # type: ignore[no-untyped-de
     assert "Russia" not in entries(pipeline, "Nga Ting wins gold", lang="en")
     # Without a language given, it is detected from the text.
     assert "United States" in entries(
-        pipeline, "Rusia dan Iran sepakat lawan sanksi AS", "Hingga kini AS memberlakukan sanksi yang berat dan itu untuk kami"
+        pipeline,
+        "Rusia dan Iran sepakat lawan sanksi AS",
+        "Hingga kini AS memberlakukan sanksi yang berat dan itu untuk kami",
     )
 
 
@@ -129,6 +135,10 @@ def test_hit_reports_original_span_and_alias(pipeline) -> None:  # type: ignore[
 
 
 def test_longer_alias_wins_overlap(pipeline) -> None:  # type: ignore[no-untyped-def]
-    """"Maduro Moros" inside a name is one hit, not two overlapping ones of the same watchlist."""
-    hits = [h for h in pipeline.matcher.find(Article("t", "Nicolas Maduro Moros")) if h.watchlist == "actors"]
+    """ "Maduro Moros" inside a name is one hit, not two overlapping ones of the same watchlist."""
+    hits = [
+        h
+        for h in pipeline.matcher.find(Article("t", "Nicolas Maduro Moros"))
+        if h.watchlist == "actors"
+    ]
     assert len(hits) == 1

@@ -1,4 +1,4 @@
-"""rules.yaml -> a typed, validated `Config`. Every problem is reported as FILE:LINE: key: message."""
+"""rules.yaml -> a typed, validated `Config`; every problem reported as FILE:LINE: key: message."""
 
 from monitor.config.load import load_config
 from monitor.config.model import (

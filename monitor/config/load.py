@@ -292,7 +292,8 @@ class _Checker:
                 where = (*target, i) if isinstance(urls, list) else target
                 text = self.string(url, where).strip()
                 if not text:
-                    continue  # an empty ${VAR:-} leaves the target unconfigured: alerts go to the log
+                    # An empty ${VAR:-} leaves the target unconfigured: alerts go to the log.
+                    continue
                 if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
                     # Never echo the value: it may hold a webhook token.
                     self.fail(where, "expected an Apprise URL such as slack://… or tgram://…")

@@ -46,8 +46,9 @@ class Document:
             mark = e.problem_mark or e.context_mark
             line = mark.line + 1 if mark else None
             what = " ".join(filter(None, [e.context, e.problem]))
-            if e.context_mark and e.problem_mark and e.context_mark.line != e.problem_mark.line:
-                what += f" (the {e.context.split()[-1] if e.context else 'block'} began on line {e.context_mark.line + 1})"
+            start = e.context_mark
+            if start and e.problem_mark and start.line != e.problem_mark.line:
+                what += f" (it began on line {start.line + 1})"
             self.problems.append(Problem(self.file, line, "", f"YAML syntax error: {what}"))
             self.syntax_error = True
             return None

@@ -75,7 +75,7 @@ class AliasIndex:
         self._anchors[anchor].append(Anchor(alias, position))
 
     def exact(self, padded: str) -> list[tuple[Alias, int, int]]:
-        """(alias, start, end) for each exact occurrence in `padded` (text with a space each side)."""
+        """(alias, start, end) of each exact occurrence in `padded`, text with a space each side."""
         if self.automaton is None:
             return []
         out = []

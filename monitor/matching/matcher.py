@@ -14,7 +14,7 @@ from monitor.matching.aliases import MIN_FUZZY_LEN, Alias, compile_aliases
 from monitor.matching.index import AliasIndex, Anchor, max_edits
 from monitor.models import FIELDS, Article, Field, Hit
 from monitor.text.lang import detect, same_language
-from monitor.text.normalize import Folded, fold
+from monitor.text.normalize import fold
 from monitor.text.scripts import Script
 
 _WORD = re.compile(r"\S+")

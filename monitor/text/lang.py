@@ -38,7 +38,7 @@ def detect(text: str) -> str | None:
                 counts[lang] += 1
     if not counts:
         return None
-    (best, n), *rest = counts.most_common(2) + [("", 0)]
+    (best, n), *rest = [*counts.most_common(2), ("", 0)]
     if best in ("id", "ms"):  # the two share most function words
         return "ms" if counts["ms"] > counts["id"] else "id"
     return best if n >= 2 and n > rest[0][1] else None

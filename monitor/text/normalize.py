@@ -122,8 +122,9 @@ _SPACES = re.compile(r"  +")
 def fold(text: str) -> Folded:
     """Normalise `text` for matching: words separated by exactly one space."""
     table, irregular = _tables()
+    folding: Segments = ()
     if irregular is None or irregular.search(text) is None:
-        folded, folding = text.translate(table), ()
+        folded = text.translate(table)
     else:
         folded, folding = _fold_with_segments(text, table, irregular)
     if "  " not in folded:
