@@ -33,7 +33,7 @@ from monitor.models import Article  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
 from monitor.text.normalize import fold, fold_plain  # noqa: E402
 
-SYLLABLES = (  # noqa: SIM905 (a word list reads best as words)
+SYLLABLES = (
     "al ab ba da dar de di fa gar ha hu ka kha la li ma mi mo mu na ni no ra ri ro sa sha so ta "
     "ti to va vi ya yu za zo ber dan mir kov nov ov ev in an ar is us os ek"
 ).split()

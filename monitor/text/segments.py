@@ -10,7 +10,7 @@ from functools import cached_property
 # A sentence ends at . ! ? and their CJK, Arabic and Devanagari forms, or at a line break. A period
 # after a single letter or a common abbreviation (U.S., Mr., Jan.) does not end one.
 _END = re.compile(r"(\w*)[.!?]+[\"'”’»)]*\s+|[。！？؟।]+|\n\s*")
-_ABBREVIATIONS = frozenset(  # noqa: SIM905 (a word list reads best as words)
+_ABBREVIATIONS = frozenset(
     "mr ms mrs dr st jr sr no vs jan feb mar apr jun jul aug sep sept oct nov dec gen col gov "
     "sen rep inc co corp ltd dept".split()
 )
