@@ -150,10 +150,11 @@ def measure(label: str, config: Config, articles: list[Article], budget: float) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (for a smoke test)")
+    parser.add_argument("--rules", default=str(ROOT / "rules.yaml"), help="the rules file")
     args = parser.parse_args()
     budget = 0.3 if args.quick else 3.0
     articles = corpus(200)
-    default = load_config(ROOT / "rules.yaml")
+    default = load_config(args.rules)
     print(f"{len(articles)} articles of ~3,000 characters; one process, one thread")
     print(
         f"{'watchlists':<22} {'aliases':>7} {'build s':>7} {'index MB':>8} {'ours/s':>9} "

@@ -8,13 +8,14 @@ within an edit or two in a few dictionary look-ups, and rapidfuzz verifies the c
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import ahocorasick
 from rapidfuzz.distance import Levenshtein
 
 from monitor.matching.aliases import MIN_FUZZY_LEN, Alias, patterns
+from monitor.text.lang import FUNCTION_WORDS
 
 _CACHE_LIMIT = 200_000  # article words remembered with their fuzzy candidates
 
@@ -43,12 +44,14 @@ class AliasIndex:
         self.known_words = {w for a in aliases if a.regex is None for w in a.norm.split()}
         self._anchors: dict[str, list[Anchor]] = defaultdict(list)
         self._neighbours: dict[str, list[str]] = defaultdict(list)
-        for alias in aliases:
-            if alias.fuzzy:
-                self._add_fuzzy(alias)
+        fuzzy = [a for a in aliases if a.fuzzy]
+        frequency = Counter(w for a in fuzzy for w in set(a.norm.split()))
+        for alias in fuzzy:
+            self._add_fuzzy(alias, frequency)
         lengths = [len(w) for w in self._anchors] or [0]
         self._word_lengths = (min(lengths) - 2, max(lengths) + 2)
-        self._cache: dict[str, tuple[Anchor, ...]] = {}
+        self.cache: dict[str, tuple[Anchor, ...]] = {}  # article word -> its fuzzy candidates
+        self.has_fuzzy = bool(self._anchors)
 
     @staticmethod
     def _automaton(aliases: list[Alias]) -> ahocorasick.Automaton | None:
@@ -65,12 +68,15 @@ class AliasIndex:
         automaton.make_automaton()
         return automaton
 
-    def _add_fuzzy(self, alias: Alias) -> None:
+    def _add_fuzzy(self, alias: Alias, frequency: Counter[str]) -> None:
+        # Anchor on the rarest word: "Rosneft", not "Company", so that a common word in an
+        # article wakes few candidates. A short anchor is only ever found exactly.
         words = alias.norm.split()
-        position = max(range(len(words)), key=lambda i: len(words[i]))
+        position = min(range(len(words)), key=lambda i: (frequency[words[i]], -len(words[i])))
         anchor = words[position]
         if anchor not in self._anchors:
-            for variant in _deletions(anchor):
+            fuzzy = len(anchor) >= MIN_FUZZY_LEN
+            for variant in _deletions(anchor) if fuzzy else (anchor,):
                 self._neighbours[variant].append(anchor)
         self._anchors[anchor].append(Anchor(alias, position))
 
@@ -87,27 +93,28 @@ class AliasIndex:
 
     def fuzzy_candidates(self, word: str) -> tuple[Anchor, ...]:
         """Anchors within the edit budget of `word`, other than `word` itself."""
-        cached = self._cache.get(word)
+        cached = self.cache.get(word)
         if cached is not None:
             return cached
         found: tuple[Anchor, ...] = ()
         lo, hi = self._word_lengths
-        if lo <= len(word) <= hi and len(word) >= MIN_FUZZY_LEN - 1:
+        if lo <= len(word) <= hi and word not in FUNCTION_WORDS:
             found = tuple(self._verified(word))
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[word] = found
+        if len(self.cache) >= _CACHE_LIMIT:
+            self.cache.clear()
+        self.cache[word] = found
         return found
 
     def _verified(self, word: str) -> list[Anchor]:
         anchors = {a for v in _deletions(word) for a in self._neighbours.get(v, ())}
         out = []
         for anchor in anchors:
-            if anchor[0] != word[0]:
-                continue  # a different first letter is a different name
-            budget = max_edits(anchor)
-            if Levenshtein.distance(word, anchor, score_cutoff=budget) > budget:
-                continue
+            if anchor != word:
+                if len(anchor) < MIN_FUZZY_LEN or anchor[0] != word[0]:
+                    continue  # short words only exactly; another first letter, another name
+                budget = max_edits(anchor)
+                if Levenshtein.distance(word, anchor, score_cutoff=budget) > budget:
+                    continue
             for a in self._anchors[anchor]:
                 single = " " not in a.alias.norm
                 # A single word found exactly is the exact layer's; a word that is itself a known

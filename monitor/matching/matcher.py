@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 
 from rapidfuzz import fuzz
@@ -17,7 +15,6 @@ from monitor.text.lang import detect, same_language
 from monitor.text.normalize import fold
 from monitor.text.scripts import Script
 
-_WORD = re.compile(r"\S+")
 # (alias, start, end, score) in normalised-text offsets
 Candidate = tuple[Alias, int, int, float]
 
@@ -70,20 +67,24 @@ class Matcher:
         return _without_overlaps(hits)
 
     def _fuzzy(self, norm: str, padded: str) -> Iterable[Candidate]:
-        words: list[tuple[int, int]] | None = None
+        index = self.index
+        if not index.has_fuzzy:
+            return
+        cache = index.cache
         for word in set(padded.split()):
-            candidates = self.index.fuzzy_candidates(word)
+            candidates = cache.get(word)
+            if candidates is None:
+                candidates = index.fuzzy_candidates(word)
             if not candidates:
                 continue
-            if words is None:
-                words = [(m.start(), m.end()) for m in _WORD.finditer(norm)]
-            starts = [s for s, _ in words]
-            for m in re.finditer(rf"(?<= ){re.escape(word)}(?= )", padded):
-                i = bisect_left(starts, m.start() - 1)
+            needle = f" {word} "
+            at = padded.find(needle)
+            while at >= 0:
                 for anchor in candidates:
-                    found = _verify_window(norm, words, i, anchor)
+                    found = _verify_window(norm, at, anchor)  # `at` + 1 in padded is `at` in norm
                     if found is not None:
                         yield found
+                at = padded.find(needle, at + len(word) + 1)
 
     def _regex_hits(self, text: str, field: Field, lang: Callable[[], str | None]) -> list[Hit]:
         hits = []
@@ -97,25 +98,33 @@ class Matcher:
         return hits
 
 
-def _verify_window(
-    norm: str, words: list[tuple[int, int]], i: int, anchor: Anchor
-) -> Candidate | None:
+def _verify_window(norm: str, at: int, anchor: Anchor) -> Candidate | None:
+    """Check the words around the anchor word found at `at` against the whole alias."""
     alias_words = anchor.alias.norm.split()
-    first = i - anchor.position
-    if first < 0 or first + len(alias_words) > len(words):
-        return None
-    window = [norm[s:e] for s, e in words[first : first + len(alias_words)]]
+    start = at
+    for _ in range(anchor.position):  # walk left to the alias's first word
+        if start < 2:
+            return None
+        start = norm.rfind(" ", 0, start - 1) + 1
+    end = start
+    window = []
+    for _ in alias_words:
+        if end > len(norm):
+            return None
+        space = norm.find(" ", end)
+        space = len(norm) if space < 0 else space
+        window.append(norm[end:space])
+        end = space + 1
     for seen, wanted in zip(window, alias_words, strict=True):
         if seen == wanted:
             continue
-        if len(wanted) < MIN_FUZZY_LEN or seen[0] != wanted[0]:
+        if len(wanted) < MIN_FUZZY_LEN or not seen or seen[0] != wanted[0]:
             return None
         budget = max_edits(wanted)
         if Levenshtein.distance(seen, wanted, score_cutoff=budget) > budget:
             return None
-    start, end = words[first][0], words[first + len(alias_words) - 1][1]
     score = fuzz.ratio(" ".join(window), anchor.alias.norm)
-    return anchor.alias, start, end, round(score, 1)
+    return anchor.alias, start, end - 1, round(score, 1)
 
 
 def _whole_words(norm: str, alias: Alias, start: int, end: int) -> tuple[int, int]:

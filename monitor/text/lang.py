@@ -22,6 +22,8 @@ _FUNCTION_WORDS = {
     "vi": "của và là các những được trong cho với này không có đã người một",
 }
 _WORDS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+# Words that are never names: the matcher does not look for typos of names in them.
+FUNCTION_WORDS = frozenset().union(*_WORDS.values())
 _WORD = re.compile(r"\w+")
 
 

@@ -62,11 +62,18 @@ def fold_char(c: str) -> str:
             # Format characters (soft hyphen, ZWJ, bidi marks) vanish; the rest separate words.
             ch = "" if unicodedata.category(ch) == "Cf" else " "
         out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
+    folded = unicodedata.normalize("NFC", "".join(out))
+    return " " if folded and folded.isspace() else folded  # … is one separator, not three
+
+
+# Characters that fold to other than one character are first folded to this marker, so that one
+# `translate` and one `in` tell whether a text needs the slower, offset-keeping path.
+_MARK = "\ue000"
 
 
 @cache
-def _tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
+def _tables() -> tuple[dict[int, str], dict[int, str]]:
+    """(the fold of every character that changes, one-for-one with irregular ones marked)."""
     table: dict[int, str] = {}
     cp = 0
     while cp < _TABLE_END:
@@ -79,11 +86,9 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str] | None]:
         if folded != c:
             table[cp] = folded
         cp += 1
-    irregular = sorted(chr(k) for k, v in table.items() if len(v) != 1)
-    pattern = (
-        re.compile("[" + "".join(re.escape(c) for c in irregular) + "]") if irregular else None
-    )
-    return table, pattern
+    table[ord(_MARK)] = " "  # private use: never a letter in news text
+    marked = {k: (v if len(v) == 1 else _MARK) for k, v in table.items()}
+    return table, marked
 
 
 Segments = tuple[tuple[int, int, bool], ...]  # (normalised start, original start, 1:1?)
@@ -121,12 +126,11 @@ _SPACES = re.compile(r"  +")
 
 def fold(text: str) -> Folded:
     """Normalise `text` for matching: words separated by exactly one space."""
-    table, irregular = _tables()
+    table, marked = _tables()
+    folded = text.translate(marked)
     folding: Segments = ()
-    if irregular is None or irregular.search(text) is None:
-        folded = text.translate(table)
-    else:
-        folded, folding = _fold_with_segments(text, table, irregular)
+    if _MARK in folded:
+        folded, folding = _expand_marks(text, folded, table)
     if "  " not in folded:
         return Folded(folded, folding)
     collapsed, spacing = _collapse_spaces(folded)
@@ -148,27 +152,27 @@ def _collapse_spaces(folded: str) -> tuple[str, Segments]:
     return "".join(parts), tuple(segments)
 
 
-def _fold_with_segments(
-    text: str, table: dict[int, str], irregular: re.Pattern[str]
-) -> tuple[str, Segments]:
+def _expand_marks(text: str, marked: str, table: dict[int, str]) -> tuple[str, Segments]:
+    """Replace each marker by the real fold of the character under it, keeping the offsets."""
     parts: list[str] = []
     segments: list[tuple[int, int, bool]] = []
     norm = orig = 0
-    for m in irregular.finditer(text):
-        regular = text[orig : m.start()].translate(table)
-        if regular:
+    at = marked.find(_MARK)
+    while at >= 0:
+        if at > orig:
             segments.append((norm, orig, True))
-            parts.append(regular)
-            norm += len(regular)
-        replacement = table[ord(m.group())]
+            parts.append(marked[orig:at])
+            norm += at - orig
+        replacement = table[ord(text[at])]
         if replacement:
-            segments.append((norm, m.start(), False))
+            segments.append((norm, at, False))
             parts.append(replacement)
             norm += len(replacement)
-        orig = m.end()
+        orig = at + 1
+        at = marked.find(_MARK, orig)
     if orig < len(text):
         segments.append((norm, orig, True))
-        parts.append(text[orig:].translate(table))
+        parts.append(marked[orig:])
     return "".join(parts), tuple(segments)
 
 

@@ -1,0 +1,79 @@
+"""Recall and precision of the default rules on the labelled development sets.
+
+    python bench/eval_devset.py [--rules rules.yaml] [--errors]
+
+tests/fixtures/devset/articles.jsonl holds real articles labelled by hand; tests/cases/
+languages.yaml short items written for the tests in 18 languages. Prints the confusion counts
+overall and per language, and with --errors every misclassified article with the rule's reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from monitor.models import Article  # noqa: E402
+from monitor.pipeline import Pipeline  # noqa: E402
+
+
+def load_sets() -> dict[str, list[dict[str, object]]]:
+    devset = ROOT / "tests/fixtures/devset/articles.jsonl"
+    cases = yaml.safe_load((ROOT / "tests/cases/languages.yaml").read_text(encoding="utf-8"))
+    real = [json.loads(x) for x in devset.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return {
+        "real articles (devset)": [{**r, "alert": r["label"]} for r in real],
+        "written cases": cases,
+    }
+
+
+def evaluate(pipeline: Pipeline, records: list[dict[str, object]], show_errors: bool) -> None:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tp fp fn tn
+    for r in records:
+        lang = str(r.get("lang") or "?").split("-")[0]
+        article = Article(str(r["id"]), str(r["title"]), str(r.get("body") or ""), lang=lang)
+        result = pipeline.match(article)
+        alert, truth = bool(result.fired), bool(r["alert"])
+        slot = {(True, True): 0, (True, False): 1, (False, True): 2, (False, False): 3}[
+            (alert, truth)
+        ]
+        for key in (lang, "ALL"):
+            counts[key][slot] += 1
+        if show_errors and alert != truth:
+            kind = "FALSE ALERT" if alert else "MISSED"
+            reason = "; ".join(f"{x.rule}: {x.reason}" for x in result.rules)
+            print(
+                f"  {kind:<11} {r['id']} [{lang}] {str(r['title'])[:90]!r}\n              {reason}"
+            )
+    columns = ("pos", "neg", "TP", "FP", "FN")
+    print(f"  {'lang':<5} " + " ".join(f"{c:>4}" for c in columns) + f" {'recall':>7} {'prec.':>6}")
+    for lang in sorted(counts, key=lambda k: (k == "ALL", k)):
+        tp, fp, fn, tn = counts[lang]
+        recall = f"{tp / (tp + fn):.3f}" if tp + fn else "-"
+        precision = f"{tp / (tp + fp):.3f}" if tp + fp else "-"
+        values = (tp + fn, fp + tn, tp, fp, fn)
+        print(
+            f"  {lang:<5} " + " ".join(f"{v:>4}" for v in values) + f" {recall:>7} {precision:>6}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rules", default=str(ROOT / "rules.yaml"))
+    parser.add_argument("--errors", action="store_true", help="list every misclassified article")
+    args = parser.parse_args()
+    pipeline = Pipeline.from_file(args.rules)
+    for name, records in load_sets().items():
+        print(f"{name}: {len(records)} articles")
+        evaluate(pipeline, records, args.errors)
+
+
+if __name__ == "__main__":
+    main()
