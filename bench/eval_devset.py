@@ -24,14 +24,18 @@ from monitor.models import Article  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
 
 
-def load_sets() -> dict[str, list[dict[str, object]]]:
+def load_sets(extra: list[str]) -> dict[str, list[dict[str, object]]]:
     devset = ROOT / "tests/fixtures/devset/articles.jsonl"
     cases = yaml.safe_load((ROOT / "tests/cases/languages.yaml").read_text(encoding="utf-8"))
     real = [json.loads(x) for x in devset.read_text(encoding="utf-8").splitlines() if x.strip()]
-    return {
+    sets = {
         "real articles (devset)": [{**r, "alert": r["label"]} for r in real],
         "written cases": cases,
     }
+    for path in extra:  # labelled sets kept outside the repository
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        sets[path] = [{**r, "alert": r["label"]} for r in map(json.loads, lines) if r]
+    return sets
 
 
 def evaluate(pipeline: Pipeline, records: list[dict[str, object]], show_errors: bool) -> None:
@@ -68,9 +72,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", default=str(ROOT / "rules.yaml"))
     parser.add_argument("--errors", action="store_true", help="list every misclassified article")
+    parser.add_argument("--extra", action="append", default=[], help="another labelled JSONL set")
     args = parser.parse_args()
     pipeline = Pipeline.from_file(args.rules)
-    for name, records in load_sets().items():
+    for name, records in load_sets(args.extra).items():
         print(f"{name}: {len(records)} articles")
         evaluate(pipeline, records, args.errors)
 

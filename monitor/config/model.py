@@ -55,7 +55,7 @@ class Rule:
     any: tuple[Condition, ...] = ()
     none: tuple[Condition, ...] = ()
     within: int | Literal["sentence"] | None = None  # proximity of the `all` hits
-    min_score: float = 90.0
+    min_score: float = 85.0
     severity: Severity = "medium"
     description: str = ""
     notify: tuple[str, ...] = ()
@@ -76,7 +76,8 @@ class Source:
 @dataclass(frozen=True)
 class Settings:
     interval: float = 900.0
-    min_score: float = 90.0
+    # Exact hits score 100; a typo in a long name 85-95; one in a five-letter word 80.
+    min_score: float = 85.0
     jitter: float = 30.0
     retention: float = 30 * 86400.0
     story_window: float = 3 * 86400.0
