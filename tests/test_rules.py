@@ -87,6 +87,7 @@ def test_within_sentence() -> None:
         "  - name: r\n    all: [{watchlist: countries}, {watchlist: terms}]\n    within: sentence\n"
     )
     assert "r" in fired(rule, "", "Russia faces U.S. Treasury sanctions. Markets fell.")
+    assert "r" in fired(rule, "", "Russia: the 15. sanctions package is out.")
     assert "r" not in fired(
         rule, "", "Russia held a parade. Elsewhere, a judge sanctioned a lawyer."
     )

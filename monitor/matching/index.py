@@ -1,9 +1,10 @@
 """The alias index: an exact layer and a typo-tolerant layer, both independent of list size.
 
-Exact: one Aho-Corasick automaton over every normalised alias pattern; a scan costs the length
-of the text, not the number of aliases. Fuzzy: each eligible alias is anchored on its longest
-word; the anchors' one-deletion neighbourhoods (SymSpell) map an article word to the anchors
-within an edit or two in a few dictionary look-ups, and rapidfuzz verifies the candidates.
+Exact: one Aho-Corasick automaton (the Rust `aho-corasick` crate, through ahocorasick_rs) over
+every normalised alias pattern; a scan costs the length of the text, not the number of aliases.
+Fuzzy: each eligible alias is anchored on its rarest word; the anchors' one-deletion
+neighbourhoods (SymSpell) map an article word to the anchors within an edit or two in a few
+dictionary look-ups, and rapidfuzz verifies the candidates.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-import ahocorasick
+import ahocorasick_rs
 from rapidfuzz.distance import Levenshtein
 
 from monitor.matching.aliases import MIN_FUZZY_LEN, Alias, patterns
@@ -40,7 +41,7 @@ class AliasIndex:
     def __init__(self, aliases: list[Alias]):
         self.aliases = aliases
         self.regex_aliases = [a for a in aliases if a.regex is not None]
-        self.automaton = self._automaton(aliases)
+        self.automaton, self._values = self._automaton(aliases)
         self.known_words = {w for a in aliases if a.regex is None for w in a.norm.split()}
         self._anchors: dict[str, list[Anchor]] = defaultdict(list)
         self._neighbours: dict[str, list[str]] = defaultdict(list)
@@ -50,23 +51,25 @@ class AliasIndex:
             self._add_fuzzy(alias, frequency)
         lengths = [len(w) for w in self._anchors] or [0]
         self._word_lengths = (min(lengths) - 2, max(lengths) + 2)
-        self.cache: dict[str, tuple[Anchor, ...]] = {}  # article word -> its fuzzy candidates
+        # Article words seen before: the few with fuzzy candidates, and the many without (a set,
+        # so that one C-level set difference drops them from an article's words).
+        self.cache: dict[str, tuple[Anchor, ...]] = {}
+        self.no_candidates: set[str] = set()
         self.has_fuzzy = bool(self._anchors)
 
     @staticmethod
-    def _automaton(aliases: list[Alias]) -> ahocorasick.Automaton | None:
+    def _automaton(
+        aliases: list[Alias],
+    ) -> tuple[ahocorasick_rs.AhoCorasick | None, list[tuple[tuple[Alias, int, int], ...]]]:
         found: dict[str, list[tuple[Alias, int, int]]] = defaultdict(list)
         for alias in aliases:
             if alias.regex is None:
                 for pattern, start, tail in patterns(alias):
                     found[pattern].append((alias, start, tail))
         if not found:
-            return None
-        automaton = ahocorasick.Automaton()
-        for pattern, values in found.items():
-            automaton.add_word(pattern, (len(pattern), tuple(values)))
-        automaton.make_automaton()
-        return automaton
+            return None, []
+        keys = list(found)
+        return ahocorasick_rs.AhoCorasick(keys), [tuple(found[k]) for k in keys]
 
     def _add_fuzzy(self, alias: Alias, frequency: Counter[str]) -> None:
         # Anchor on the rarest word: "Rosneft", not "Company", so that a common word in an
@@ -84,12 +87,12 @@ class AliasIndex:
         """(alias, start, end) of each exact occurrence in `padded`, text with a space each side."""
         if self.automaton is None:
             return []
-        out = []
-        for last, (length, values) in self.automaton.iter(padded):
-            first = last + 1 - length
-            for alias, start, tail in values:
-                out.append((alias, first + start, last + 1 - tail))
-        return out
+        values = self._values
+        return [
+            (alias, first + start, last - tail)
+            for index, first, last in self.automaton.find_matches_as_indexes(padded, True)
+            for alias, start, tail in values[index]
+        ]
 
     def fuzzy_candidates(self, word: str) -> tuple[Anchor, ...]:
         """Anchors within the edit budget of `word`, other than `word` itself."""
@@ -100,9 +103,13 @@ class AliasIndex:
         lo, hi = self._word_lengths
         if lo <= len(word) <= hi and word not in FUNCTION_WORDS:
             found = tuple(self._verified(word))
-        if len(self.cache) >= _CACHE_LIMIT:
-            self.cache.clear()
-        self.cache[word] = found
+        remember = self.cache if found else self.no_candidates
+        if len(remember) >= _CACHE_LIMIT:
+            remember.clear()
+        if found:
+            self.cache[word] = found
+        else:
+            self.no_candidates.add(word)
         return found
 
     def _verified(self, word: str) -> list[Anchor]:

@@ -70,11 +70,10 @@ class Matcher:
         index = self.index
         if not index.has_fuzzy:
             return
-        cache = index.cache
-        for word in set(padded.split()):
-            candidates = cache.get(word)
-            if candidates is None:
-                candidates = index.fuzzy_candidates(word)
+        words = set(padded.split())
+        words -= index.no_candidates
+        for word in words:
+            candidates = index.fuzzy_candidates(word)
             if not candidates:
                 continue
             needle = f" {word} "

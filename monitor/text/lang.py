@@ -24,6 +24,7 @@ _FUNCTION_WORDS = {
 _WORDS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
 # Words that are never names: the matcher does not look for typos of names in them.
 FUNCTION_WORDS = frozenset().union(*_WORDS.values())
+_LANGS_OF = {w: tuple(lang for lang, words in _WORDS.items() if w in words) for w in FUNCTION_WORDS}
 _WORD = re.compile(r"\w+")
 
 
@@ -34,10 +35,8 @@ def detect(text: str) -> str | None:
     if by_script is not None:
         return by_script
     counts: Counter[str] = Counter()
-    for word in _WORD.findall(sample.lower()):
-        for lang, words in _WORDS.items():
-            if word in words:
-                counts[lang] += 1
+    for word in _WORD.findall(sample[:1500].lower()):
+        counts.update(_LANGS_OF.get(word, ()))
     if not counts:
         return None
     (best, n), *rest = [*counts.most_common(2), ("", 0)]
@@ -47,15 +46,13 @@ def detect(text: str) -> str | None:
 
 
 def _by_script(text: str) -> str | None:
-    letters = Counter(_script_name(ch) for ch in text if ch.isalpha())
-    letters.pop("latin", None)
-    if not letters:
-        return None
-    script, count = letters.most_common(1)[0]
-    if count < 3:
-        return None
+    text = text[:1500]
+    counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPTS.items()}
+    script, count = max(counts.items(), key=lambda kv: kv[1])
+    if count < 3 or count < len(_LATIN.findall(text)):
+        return None  # mostly Latin script: a quoted Россия does not make a text Russian
     if script == "han":
-        return "ja" if letters["kana"] else "zh"
+        return "ja" if counts["kana"] else "zh"
     if script == "arabic":
         if re.search("[ٹڈڑںے]", text):
             return "ur"
@@ -64,32 +61,23 @@ def _by_script(text: str) -> str | None:
         if re.search("[ўЎ]", text):
             return "be"
         return "uk" if re.search("[іїєґІЇЄҐ]", text) else "ru"
-    return {"kana": "ja", "hangul": "ko", "devanagari": "hi", "greek": "el", "thai": "th"}.get(
-        script
-    )
+    return {"kana": "ja", "hangul": "ko", "devanagari": "hi", "greek": "el", "thai": "th"}[script]
 
 
-def _script_name(ch: str) -> str:
-    cp = ord(ch)
-    if cp < 0x0250:
-        return "latin"
-    for lo, hi, name in _SCRIPT_RANGES:
-        if lo <= cp <= hi:
-            return name
-    return "other"
-
-
-_SCRIPT_RANGES = (
-    (0x0370, 0x03FF, "greek"),
-    (0x0400, 0x052F, "cyrillic"),
-    (0x0600, 0x06FF, "arabic"),
-    (0x0900, 0x097F, "devanagari"),
-    (0x0E00, 0x0E7F, "thai"),
-    (0x1E00, 0x1EFF, "latin"),
-    (0x3040, 0x30FF, "kana"),
-    (0x3400, 0x9FFF, "han"),
-    (0xAC00, 0xD7A3, "hangul"),
-)
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_SCRIPTS = {
+    name: re.compile(f"[{ranges}]")
+    for name, ranges in {
+        "greek": "\u0370-\u03ff",
+        "cyrillic": "\u0400-\u052f",
+        "arabic": "\u0600-\u06ff",
+        "devanagari": "\u0900-\u097f",
+        "thai": "\u0e00-\u0e7f",
+        "kana": "\u3040-\u30ff",
+        "han": "\u3400-\u9fff",
+        "hangul": "\uac00-\ud7a3",
+    }.items()
+}
 
 
 def same_language(code: str, wanted: frozenset[str]) -> bool:

@@ -72,8 +72,10 @@ _MARK = "\ue000"
 
 
 @cache
-def _tables() -> tuple[dict[int, str], dict[int, str]]:
-    """(the fold of every character that changes, one-for-one with irregular ones marked)."""
+def _tables() -> tuple[dict[int, str], list[str], dict[int, str]]:
+    """The fold of every character that changes; the same one-for-one with irregular characters
+    marked, as a list over the Basic Multilingual Plane (`str.translate` indexes a list twice as
+    fast as it looks up a dict) and as a dict for the rest."""
     table: dict[int, str] = {}
     cp = 0
     while cp < _TABLE_END:
@@ -88,7 +90,11 @@ def _tables() -> tuple[dict[int, str], dict[int, str]]:
         cp += 1
     table[ord(_MARK)] = " "  # private use: never a letter in news text
     marked = {k: (v if len(v) == 1 else _MARK) for k, v in table.items()}
-    return table, marked
+    bmp = [chr(cp) for cp in range(0x10000)]
+    for cp, folded in marked.items():
+        if cp < 0x10000:
+            bmp[cp] = folded
+    return table, bmp, marked
 
 
 Segments = tuple[tuple[int, int, bool], ...]  # (normalised start, original start, 1:1?)
@@ -122,12 +128,13 @@ class Folded:
 
 
 _SPACES = re.compile(r"  +")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # emoji and others beyond the list table
 
 
 def fold(text: str) -> Folded:
     """Normalise `text` for matching: words separated by exactly one space."""
-    table, marked = _tables()
-    folded = text.translate(marked)
+    table, bmp, marked = _tables()
+    folded = text.translate(marked if _ASTRAL.search(text) else bmp)
     folding: Segments = ()
     if _MARK in folded:
         folded, folding = _expand_marks(text, folded, table)
@@ -138,18 +145,13 @@ def fold(text: str) -> Folded:
 
 
 def _collapse_spaces(folded: str) -> tuple[str, Segments]:
-    parts: list[str] = []
-    segments: list[tuple[int, int, bool]] = []
-    norm = orig = 0
+    segments = [(0, 0, True)]
+    removed = 0
     for m in _SPACES.finditer(folded):
-        keep = folded[orig : m.start() + 1]
-        segments.append((norm, orig, True))
-        parts.append(keep)
-        norm += len(keep)
-        orig = m.end()
-    segments.append((norm, orig, True))
-    parts.append(folded[orig:])
-    return "".join(parts), tuple(segments)
+        start, end = m.span()
+        removed += end - start - 1
+        segments.append((end - removed, end, True))
+    return _SPACES.sub(" ", folded), tuple(segments)
 
 
 def _expand_marks(text: str, marked: str, table: dict[int, str]) -> tuple[str, Segments]:

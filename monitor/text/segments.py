@@ -9,7 +9,8 @@ from functools import cached_property
 
 # A sentence ends at . ! ? and their CJK, Arabic and Devanagari forms, or at a line break. A period
 # after a single letter or a common abbreviation (U.S., Mr., Jan.) does not end one.
-_END = re.compile(r"(\w*)[.!?]+[\"'”’»)]*\s+|[。！？؟।]+|\n\s*")
+_END = re.compile(r"[.!?]+[\"'”’»)]*\s+|[。！？؟।]+|\n\s*")
+_LAST_WORD = re.compile(r"\w*$")
 _ABBREVIATIONS = frozenset(
     "mr ms mrs dr st jr sr no vs jan feb mar apr jun jul aug sep sept oct nov dec gen col gov "
     "sen rep inc co corp ltd dept".split()
@@ -23,7 +24,8 @@ class Segments:
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
-        return [0, *(m.end() for m in _END.finditer(self.text) if _ends_sentence(m))]
+        text = self.text
+        return [0, *(m.end() for m in _END.finditer(text) if _ends_sentence(m, text))]
 
     @cached_property
     def _word_starts(self) -> list[int]:
@@ -36,8 +38,11 @@ class Segments:
         return bisect_right(self._word_starts, offset) - 1
 
 
-def _ends_sentence(m: re.Match[str]) -> bool:
-    word = m.group(1)
-    if word is None or not m.group()[len(word) :].startswith("."):
+def _ends_sentence(m: re.Match[str], text: str) -> bool:
+    if not m.group().startswith("."):
         return True  # ! ? and line breaks always end a sentence
+    if m.end() < len(text) and text[m.end()].islower():
+        return False  # "15. yaptırım paketi", "e.g. sanctions": a sentence starts with a capital
+    before = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
+    word = before.group() if before else ""
     return not (len(word) == 1 and word.isalpha()) and word.lower() not in _ABBREVIATIONS
