@@ -52,7 +52,7 @@ class Matcher:
             if alias.exclude:
                 continue
             start, end = _whole_words(folded.text, alias, start, end)
-            if any(
+            if vetoes and any(
                 v[:2] == (alias.watchlist, alias.entry) and v[2] <= start and end <= v[3]
                 for v in vetoes
             ):
@@ -114,6 +114,8 @@ def _verify_window(norm: str, at: int, anchor: Anchor) -> Candidate | None:
         space = len(norm) if space < 0 else space
         window.append(norm[end:space])
         end = space + 1
+    if window == alias_words:
+        return None  # found as it is written: the exact layer has it
     for seen, wanted in zip(window, alias_words, strict=True):
         if seen == wanted:
             continue

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import cache
 
 # Combining marks that are spelling variants, not letters: dropped after NFKD.
@@ -111,17 +110,23 @@ def _map(segments: Segments, n: int) -> int:
 _BIG = 1 << 62
 
 
-@dataclass(frozen=True, slots=True)
 class Folded:
     """Normalised text and the way back: `original_span` turns a normalised span into the
-    original's. Each map is empty when nothing changed length at that step."""
+    original's. The map through collapsed spaces is built only when a span is asked for: most
+    articles have no hit."""
 
-    text: str
-    folding: Segments = ()  # folded text -> original
-    spacing: Segments = ()  # text (runs of spaces collapsed) -> folded text
+    __slots__ = ("_spaced", "_spacing", "folding", "text")
+
+    def __init__(self, text: str, folding: Segments = (), spaced: str | None = None):
+        self.text = text
+        self.folding = folding  # folded text -> original
+        self._spaced = spaced  # the folded text before runs of spaces were collapsed
+        self._spacing: Segments | None = None if spaced is not None else ()
 
     def original_start(self, n: int) -> int:
-        return _map(self.folding, _map(self.spacing, n))
+        if self._spacing is None:
+            self._spacing = _spacing(self._spaced or "")
+        return _map(self.folding, _map(self._spacing, n))
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         return self.original_start(start), self.original_start(max(end - 1, start)) + 1
@@ -140,18 +145,18 @@ def fold(text: str) -> Folded:
         folded, folding = _expand_marks(text, folded, table)
     if "  " not in folded:
         return Folded(folded, folding)
-    collapsed, spacing = _collapse_spaces(folded)
-    return Folded(collapsed, folding, spacing)
+    return Folded(_SPACES.sub(" ", folded), folding, spaced=folded)
 
 
-def _collapse_spaces(folded: str) -> tuple[str, Segments]:
+def _spacing(folded: str) -> Segments:
+    """The map from `folded` with runs of spaces collapsed back to `folded`."""
     segments = [(0, 0, True)]
     removed = 0
     for m in _SPACES.finditer(folded):
         start, end = m.span()
         removed += end - start - 1
         segments.append((end - removed, end, True))
-    return _SPACES.sub(" ", folded), tuple(segments)
+    return tuple(segments)
 
 
 def _expand_marks(text: str, marked: str, table: dict[int, str]) -> tuple[str, Segments]:
