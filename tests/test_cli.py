@@ -107,7 +107,7 @@ def test_explain_shows_each_rule_and_the_words_in_context(rules: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "✔ sanctions-country: FIRED" in result.stdout
     assert "«Rusia» dan Iran lawan sanksi" in result.stdout
-    assert "countries/Russia  alias 'Rusia'" in result.stdout
+    assert "countries/Russia ×1: 'Rusia' (Rusia, 100)" in result.stdout
 
 
 def test_explain_says_why_a_rule_did_not_fire(rules: Path, tmp_path: Path) -> None:

@@ -23,30 +23,39 @@ def explain(result: MatchResult, lang: str | None, mark: Mark = plain_mark) -> s
     lines = [f"Article {article.id}: {article.title or '(no title)'}"]
     lines.append(f"  language: {lang or 'unknown'}" + ("" if article.lang else " (detected)"))
     lines.append("")
-    lines.append(f"Hits ({len(result.hits)}):" if result.hits else "Hits: none")
-    for hit in result.hits:
-        lines.append(
-            f"  {hit.watchlist}/{hit.entry}  alias {hit.alias!r}  score {hit.score:g}  "
-            f"[{hit.field} {hit.start}-{hit.end}]"
-        )
-        lines.append(f"      {in_context(article.text(hit.field), [hit], mark)}")
-    lines.append("")
     lines.append("Rules:")
     for rule in result.rules:
         verdict = "FIRED" if rule.fired else "not fired"
         lines.append(f"  {'✔' if rule.fired else '✘'} {rule.rule}: {verdict} — {rule.reason}")
         for c in rule.conditions:
             entries = ", ".join(dict.fromkeys(h.entry for h in c.hits)) or "no hit"
-            state = "vetoed" if c.group == "none" and c.ok else ("ok" if c.ok else "missing")
-            if c.group == "none" and not c.ok:
-                state = "ok"
+            state = (
+                ("vetoed" if c.ok else "ok") if c.group == "none" else ("ok" if c.ok else "missing")
+            )
             lines.append(f"      {c.group:<4} {c.watchlist}: {state} ({entries})")
         if rule.fired and rule.evidence:
             field = rule.evidence[0].field
             same = [h for h in rule.evidence if h.field == field]
-            lines.append(
-                f"      evidence ({field}): {in_context(result.article.text(field), same, mark)}"
-            )
+            lines.append(f"      evidence ({field}): {in_context(article.text(field), same, mark)}")
+    lines.append("")
+    lines.append(_hits_by_entry(result.hits, result, mark))
+    return "\n".join(lines)
+
+
+def _hits_by_entry(hits: Sequence[Hit], result: MatchResult, mark: Mark) -> str:
+    """Hits grouped by watchlist entry: the words seen, how often, the first place in context."""
+    if not hits:
+        return "Hits: none"
+    groups: dict[tuple[str, str], list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault((hit.watchlist, hit.entry), []).append(hit)
+    lines = [f"Hits ({len(hits)}):"]
+    for (watchlist, entry), group in groups.items():
+        seen = ", ".join(dict.fromkeys(f"{h.text!r} ({h.alias}, {h.score:g})" for h in group))
+        lines.append(f"  {watchlist}/{entry} ×{len(group)}: {seen}")
+        first = group[0]
+        where = in_context(result.article.text(first.field), [first], mark)
+        lines.append(f"      {first.field} {first.start}-{first.end}: {where}")
     return "\n".join(lines)
 
 
