@@ -94,7 +94,9 @@ def _parser() -> argparse.ArgumentParser:
         "show for one article which rules fire and why",
         'sanctions-monitor explain --title "EU extends sanctions on Russia"',
     )
-    exp.add_argument("file", nargs="?", help="a JSON article, or a text file (title, then body)")
+    exp.add_argument(
+        "file", nargs="?", help="a JSON article (or JSON Lines: the first), or text: title, body"
+    )
     exp.add_argument("--title", help="the article's headline")
     exp.add_argument("--body", help="the article's text")
     exp.add_argument("--lang", help="the article's language (ISO 639-1); detected if not given")

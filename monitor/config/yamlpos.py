@@ -27,7 +27,6 @@ class Document:
         self.lines: dict[Path, int] = {}
         self.problems: list[Problem] = []
         self._env = os.environ if env is None else env
-        self.secret_paths: set[Path] = set()  # values that came from the environment
         self._loader = yaml.SafeLoader("")
         self.syntax_error = False
 
@@ -86,7 +85,6 @@ class Document:
     def _expand(self, text: str, path: Path) -> str:
         def replace(m: re.Match[str]) -> str:
             name, fallback = m.group(1), m.group(2)
-            self.secret_paths.add(path)
             if name in self._env:
                 return self._env[name]
             if fallback is not None:
