@@ -18,6 +18,7 @@ class Article:
     source: str | None = None
     lang: str | None = None
     published: str | None = None
+    guid: str | None = None  # the feed's identifier for the item, when it gives one
 
     def text(self, field: Field) -> str:
         return self.title if field == "title" else self.body

@@ -1,0 +1,74 @@
+"""The database schema, as migrations applied in order at start (sqlite-utils `Migrations`)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("sanctions-monitor")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        -- One row per configured source: what the next poll needs and what `status` shows.
+        CREATE TABLE sources (
+            name TEXT PRIMARY KEY,
+            etag TEXT,                  -- validators for conditional GET: a 304 costs nothing
+            last_modified TEXT,
+            last_poll TEXT,             -- ISO 8601 UTC
+            last_success TEXT,
+            last_error TEXT,            -- one line, never a URL with credentials
+            error_count INTEGER NOT NULL DEFAULT 0,   -- consecutive failures: drives backoff
+            backoff_until TEXT,         -- no poll before this (failures, Retry-After)
+            articles INTEGER NOT NULL DEFAULT 0,      -- new articles seen, ever
+            alerts INTEGER NOT NULL DEFAULT 0
+        );
+
+        -- Every article seen, so that a later poll or another link to it is known.
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            guid TEXT,                  -- the feed's id, unique within its source
+            canonical_url TEXT,         -- tracking parameters, AMP/mobile variants folded
+            fingerprint TEXT NOT NULL,  -- hash of normalised title and opening text
+            title TEXT NOT NULL,
+            url TEXT,
+            lang TEXT,
+            published TEXT,
+            seen_at TEXT NOT NULL,
+            story_id INTEGER REFERENCES stories(id),   -- set when it fired a rule
+            rules TEXT NOT NULL DEFAULT '[]'           -- JSON list of rules it fired
+        );
+        CREATE INDEX articles_guid ON articles(source, guid);
+        CREATE INDEX articles_url ON articles(canonical_url);
+        CREATE INDEX articles_fingerprint ON articles(fingerprint);
+        CREATE INDEX articles_seen ON articles(seen_at);
+
+        -- A story is what several outlets (or several edits) report: one alert per story and rule.
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            headline TEXT NOT NULL,     -- normalised headline, compared for near-duplicates
+            lead TEXT NOT NULL,         -- normalised opening text
+            title TEXT NOT NULL,        -- the first copy's headline, as shown
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            copies INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX stories_last_seen ON stories(last_seen);
+
+        -- The outbox: written in the same transaction as the match that caused it.
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            rule TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',   -- pending | delivered | failed
+            payload TEXT NOT NULL,      -- JSON: article, reason, hits: what a message needs
+            UNIQUE (story_id, rule)
+        );
+        CREATE INDEX alerts_status ON alerts(status, created_at);
+        """
+    )

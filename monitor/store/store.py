@@ -1,0 +1,280 @@
+"""The store: one SQLite file in WAL mode. Every write that belongs together is one transaction,
+so a crash, a kill or a full disk leaves the last committed state, never half of a change."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from monitor.errors import MonitorError
+from monitor.models import Article, MatchResult
+from monitor.store.schema import migrations
+from monitor.stories import StoryKey, same_story
+
+DB_NAME = "monitor.db"
+
+
+class StoreError(MonitorError):
+    """The database cannot be opened or written (locked, disk full, unreadable)."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """An article already in the store."""
+
+    id: int
+    fingerprint: str
+    story_id: int | None
+    rules: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording one matched article did."""
+
+    new_alerts: tuple[str, ...]  # rules that raised an alert
+    story_id: int | None
+
+
+class Store:
+    def __init__(self, state_dir: str | Path):
+        self.path = Path(state_dir) / DB_NAME
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = Database(self.path)
+            self.db.enable_wal()
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            migrations.apply(self.db)
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(f"cannot open the store {self.path}: {e}") from e
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        try:
+            with self.db.atomic():
+                yield self.db
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(f"cannot write the store {self.path}: {e}") from e
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        try:
+            return list(self.db.query(sql, params))
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot read the store {self.path}: {e}") from e
+
+    # -- sources ----------------------------------------------------------------------------
+
+    def source_state(self, name: str) -> dict[str, Any]:
+        rows = self.query("SELECT * FROM sources WHERE name = ?", [name])
+        return rows[0] if rows else {"name": name, "error_count": 0}
+
+    def record_poll(
+        self,
+        name: str,
+        *,
+        error: str | None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        backoff_until: datetime | None = None,
+        new_articles: int = 0,
+        new_alerts: int = 0,
+    ) -> None:
+        moment = iso(now())
+        state = self.source_state(name)
+        row = {
+            "name": name,
+            "last_poll": moment,
+            "backoff_until": iso(backoff_until) if backoff_until else None,
+            "articles": (state.get("articles") or 0) + new_articles,
+            "alerts": (state.get("alerts") or 0) + new_alerts,
+        }
+        if error is None:
+            row |= {"last_success": moment, "error_count": 0, "last_error": None}
+            if etag is not None or last_modified is not None:
+                row |= {"etag": etag, "last_modified": last_modified}
+        else:
+            row |= {"last_error": error, "error_count": (state.get("error_count") or 0) + 1}
+        with self.transaction() as db:
+            db.table("sources").upsert(row, pk="name")
+
+    # -- articles, stories, alerts ----------------------------------------------------------
+
+    def find_article(
+        self, source: str, guid: str | None, canonical_url: str | None, fingerprint: str
+    ) -> Seen | None:
+        clauses, params = ["fingerprint = ?"], [fingerprint]
+        if guid:
+            clauses.append("(source = ? AND guid = ?)")
+            params += [source, guid]
+        if canonical_url:
+            clauses.append("canonical_url = ?")
+            params.append(canonical_url)
+        rows = self.query(
+            f"SELECT id, fingerprint, story_id, rules FROM articles WHERE {' OR '.join(clauses)}"
+            " ORDER BY id DESC LIMIT 1",
+            params,
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return Seen(r["id"], r["fingerprint"], r["story_id"], frozenset(json.loads(r["rules"])))
+
+    def record(
+        self,
+        article: Article,
+        key: StoryKey,
+        canonical_url: str | None,
+        result: MatchResult,
+        severities: dict[str, str],
+        story_window: float,
+        seen: Seen | None = None,
+    ) -> Recorded:
+        """Store a new (or edited) article and, if it fired rules, its story and new alerts,
+        all in one transaction: an alert exists exactly when its match does."""
+        moment = now()
+        fired = set(result.fired)
+        with self.transaction() as db:
+            if seen is None:
+                article_id = (
+                    db.table("articles")
+                    .insert(
+                        {
+                            "source": article.source or "",
+                            "guid": article.guid,
+                            "canonical_url": canonical_url,
+                            "fingerprint": key.fingerprint,
+                            "title": article.title,
+                            "url": article.url,
+                            "lang": article.lang,
+                            "published": article.published,
+                            "seen_at": iso(moment),
+                            "rules": json.dumps(sorted(fired)),
+                        }
+                    )
+                    .last_pk
+                )
+                story_id = None
+            else:
+                article_id, story_id = seen.id, seen.story_id
+                fired |= seen.rules
+                db.table("articles").update(
+                    article_id, {"fingerprint": key.fingerprint, "rules": json.dumps(sorted(fired))}
+                )
+            if not result.fired:
+                return Recorded((), story_id)
+            if story_id is None:
+                story_id = self._story_for(db, key, article.title, moment, story_window)
+                db.table("articles").update(int(article_id), {"story_id": story_id})
+            new_alerts = []
+            for rule in result.rules:
+                if not rule.fired:
+                    continue
+                payload = {
+                    "article": {k: v for k, v in vars(article).items() if v},
+                    "reason": rule.reason,
+                    "hits": [h.as_dict() for h in rule.evidence or result.hits],
+                }
+                inserted = db.execute(
+                    "INSERT OR IGNORE INTO alerts (story_id, rule, severity, article_id,"
+                    " created_at, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        story_id,
+                        rule.rule,
+                        severities.get(rule.rule, "medium"),
+                        article_id,
+                        iso(moment),
+                        json.dumps(payload, ensure_ascii=False),
+                    ],
+                )
+                if inserted.rowcount:
+                    new_alerts.append(rule.rule)
+            return Recorded(tuple(new_alerts), story_id)
+
+    def _story_for(
+        self, db: Database, key: StoryKey, title: str, moment: datetime, window: float
+    ) -> int:
+        since = iso(moment - timedelta(seconds=window))
+        rows = list(
+            db.query(
+                "SELECT id, headline, lead FROM stories WHERE last_seen >= ? ORDER BY id",
+                [since],
+            )
+        )
+        candidates = [(r["id"], StoryKey(r["headline"], r["lead"])) for r in rows]
+        story_id = same_story(key, candidates)
+        if story_id is not None:
+            db.execute(
+                "UPDATE stories SET copies = copies + 1, last_seen = ? WHERE id = ?",
+                [iso(moment), story_id],
+            )
+            return story_id
+        return int(
+            db.table("stories")
+            .insert(
+                {
+                    "headline": key.headline,
+                    "lead": key.lead,
+                    "title": title,
+                    "first_seen": iso(moment),
+                    "last_seen": iso(moment),
+                    "copies": 1,
+                }
+            )
+            .last_pk  # type: ignore[arg-type]  # an INTEGER PRIMARY KEY
+        )
+
+    # -- reading and housekeeping -----------------------------------------------------------
+
+    def sources(self) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM sources ORDER BY name")
+
+    def alerts(self, limit: int = 20, status: str | None = None) -> list[dict[str, Any]]:
+        where, params = ("WHERE a.status = ?", [status]) if status else ("", [])
+        return self.query(
+            "SELECT a.id, a.rule, a.severity, a.status, a.created_at, a.payload, s.title,"
+            " s.copies, s.id AS story_id FROM alerts a JOIN stories s ON s.id = a.story_id"
+            f" {where} ORDER BY a.id DESC LIMIT ?",
+            [*params, limit],
+        )
+
+    def story_copies(self, story_id: int) -> list[dict[str, Any]]:
+        return self.query(
+            "SELECT source, title, url, seen_at FROM articles WHERE story_id = ? ORDER BY id",
+            [story_id],
+        )
+
+    def prune(self, retention: float) -> int:
+        """Forget articles and stories older than `retention` seconds (not pending alerts)."""
+        cutoff = iso(now() - timedelta(seconds=retention))
+        with self.transaction() as db:
+            old = db.execute(
+                "DELETE FROM articles WHERE seen_at < ? AND id NOT IN"
+                " (SELECT article_id FROM alerts WHERE status = 'pending')",
+                [cutoff],
+            ).rowcount
+            db.execute("DELETE FROM alerts WHERE created_at < ? AND status != 'pending'", [cutoff])
+            db.execute(
+                "DELETE FROM stories WHERE last_seen < ? AND id NOT IN"
+                " (SELECT story_id FROM alerts)",
+                [cutoff],
+            )
+        return int(old)
