@@ -1,13 +1,28 @@
-"""The one place where the stages meet: article -> hits -> rule decisions."""
+"""The one place where the stages meet: source -> articles -> hits -> rules -> store."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import random
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from monitor.config import Config, load_config
+from monitor.config import Config, Source, load_config
 from monitor.matching import Matcher
 from monitor.models import Article, MatchResult
 from monitor.rules import evaluate
+from monitor.sources.canonical import canonical_url
+from monitor.sources.fetch import Fetcher, FetchError
+from monitor.sources.parse import ParseError
+from monitor.sources.poll import needs_body, poll, with_body
+from monitor.store import Store, StoreError
+from monitor.stories import story_key
+
+log = logging.getLogger("monitor")
 
 
 class Pipeline:
@@ -25,3 +40,129 @@ class Pipeline:
         hits = self.matcher.find(article)
         rules = tuple(evaluate(rule, article, hits) for rule in self.config.rules)
         return MatchResult(article, tuple(hits), rules)
+
+
+@dataclass(frozen=True)
+class PollReport:
+    """One poll of one source, as the log line and `status` tell it."""
+
+    source: str
+    new: int = 0
+    matched: int = 0
+    alerts: tuple[tuple[str, int], ...] = ()  # (rule, alert id) raised
+    not_modified: bool = False
+    error: str | None = None
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        took = f"{self.seconds:.2f}s"
+        if self.error:
+            return f"{self.source}: FAILED after {took}: {self.error}"
+        if self.not_modified:
+            return f"{self.source}: not modified ({took})"
+        return (
+            f"{self.source}: {self.new} new, {self.matched} matched, "
+            f"{len(self.alerts)} alert{'s' if len(self.alerts) != 1 else ''} ({took})"
+        )
+
+
+class Monitor:
+    """Polling, matching and recording: what `once` and `run` do, one source at a time.
+
+    Every failure of a source (network, parse, store) is caught here and returned in its
+    report, so that one source never stops or delays the others."""
+
+    def __init__(self, pipeline: Pipeline, store: Store, fetcher: Fetcher):
+        self.pipeline = pipeline
+        self.store = store
+        self.fetcher = fetcher
+
+    @property
+    def config(self) -> Config:
+        return self.pipeline.config
+
+    async def poll(self, source: Source) -> PollReport:
+        started = time.monotonic()
+        state = self.store.source_state(source.name)
+        try:
+            polled = await poll(source, self.fetcher, state.get("etag"), state.get("last_modified"))
+            new, matched, alerts = await self._record(source, polled.articles)
+        except (FetchError, ParseError, StoreError) as e:
+            return self._failed(source, state, str(e), started, getattr(e, "retry_after", None))
+        except Exception as e:  # the per-source boundary: a bug must not kill the daemon
+            log.exception("%s: unexpected error", source.name)
+            return self._failed(source, state, f"internal error: {type(e).__name__}", started)
+        self.store.record_poll(
+            source.name,
+            error=None,
+            etag=polled.etag,
+            last_modified=polled.last_modified,
+            new_articles=new,
+            new_alerts=len(alerts),
+        )
+        return PollReport(
+            source.name,
+            new,
+            matched,
+            tuple(alerts),
+            polled.not_modified,
+            seconds=time.monotonic() - started,
+        )
+
+    def _failed(
+        self,
+        source: Source,
+        state: dict[str, Any],
+        error: str,
+        started: float,
+        retry_after: datetime | None = None,
+    ) -> PollReport:
+        failures = int(state.get("error_count") or 0) + 1
+        interval = source.interval or self.config.settings.interval
+        delay = min(interval * 2 ** (failures - 1), self.config.settings.max_backoff)
+        until = datetime.now(UTC) + timedelta(seconds=delay * random.uniform(0.8, 1.2))
+        if retry_after is not None:
+            until = max(until, retry_after)
+        try:
+            self.store.record_poll(source.name, error=error, backoff_until=until)
+        except StoreError as e:
+            log.error("%s: cannot record the failure: %s", source.name, e)
+        return PollReport(source.name, error=error, seconds=time.monotonic() - started)
+
+    async def _record(
+        self, source: Source, articles: list[Article]
+    ) -> tuple[int, int, list[tuple[str, int]]]:
+        new = matched = 0
+        alerts: list[tuple[str, int]] = []
+        severities = {r.name: r.severity for r in self.config.rules}
+        for i, article in enumerate(articles):
+            key = story_key(article)  # from the feed's own text, so that it is stable
+            canonical = canonical_url(article.url) if article.url else None
+            seen = self.store.find_article(source.name, article.guid, canonical, key.fingerprint)
+            if seen is not None and seen.fingerprint == key.fingerprint:
+                continue
+            article = replace(article, id=article.guid or article.url or f"{source.name}#{i}")
+            if needs_body(article, source):
+                try:
+                    article = await with_body(article, source, self.fetcher)
+                except (FetchError, ParseError) as e:
+                    log.info("%s: using the summary of %s: %s", source.name, article.id, e)
+            result = self.pipeline.match(article)
+            new += seen is None
+            matched += bool(result.fired)
+            recorded = self.store.record(
+                article,
+                key,
+                canonical,
+                result,
+                severities,
+                self.config.settings.story_window,
+                seen,
+            )
+            alerts.extend((rule, recorded.story_id or 0) for rule in recorded.new_alerts)
+        return new, matched, alerts
+
+    async def poll_all(self, sources: list[Source] | None = None) -> list[PollReport]:
+        """Every source once, concurrently; a failing source fails alone."""
+        chosen = list(self.config.sources if sources is None else sources)
+        return list(await asyncio.gather(*(self.poll(s) for s in chosen)))

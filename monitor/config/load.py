@@ -157,7 +157,18 @@ class _Checker:
 
     def settings(self, value: Any, path: Path) -> Settings:
         d = Settings()
-        allowed = {"interval", "min_score", "jitter", "retention", "story_window", "user_agent"}
+        allowed = {
+            "interval",
+            "min_score",
+            "jitter",
+            "retention",
+            "story_window",
+            "user_agent",
+            "timeout",
+            "max_bytes",
+            "per_host",
+            "max_backoff",
+        }
         m = self.mapping({} if value is None else value, path, allowed) or {}
         return Settings(
             interval=self.duration(m.get("interval"), (*path, "interval"), d.interval),
@@ -168,6 +179,12 @@ class _Checker:
                 m.get("story_window"), (*path, "story_window"), d.story_window
             ),
             user_agent=self.string(m.get("user_agent"), (*path, "user_agent"), d.user_agent),
+            timeout=self.duration(m.get("timeout"), (*path, "timeout"), d.timeout),
+            max_bytes=int(
+                self.number(m.get("max_bytes"), (*path, "max_bytes"), d.max_bytes, 1024, 1 << 30)
+            ),
+            per_host=int(self.number(m.get("per_host"), (*path, "per_host"), d.per_host, 1, 64)),
+            max_backoff=self.duration(m.get("max_backoff"), (*path, "max_backoff"), d.max_backoff),
         )
 
     def source(self, value: Any, path: Path) -> Source | None:

@@ -82,6 +82,10 @@ class Settings:
     retention: float = 30 * 86400.0
     story_window: float = 3 * 86400.0
     user_agent: str = "sanctions-monitor/0.1 (+https://github.com/sanctions-monitor)"
+    timeout: float = 60.0  # a whole fetch, slow servers included
+    max_bytes: int = 10 * 1024 * 1024  # a larger answer is cut off and the poll fails
+    per_host: int = 2  # concurrent requests to one host
+    max_backoff: float = 6 * 3600.0  # a failing source is retried at least this often
 
 
 @dataclass(frozen=True)

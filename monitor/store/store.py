@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
 
@@ -144,7 +144,7 @@ class Store:
         key: StoryKey,
         canonical_url: str | None,
         result: MatchResult,
-        severities: dict[str, str],
+        severities: Mapping[str, str],
         story_window: float,
         seen: Seen | None = None,
     ) -> Recorded:
@@ -154,7 +154,8 @@ class Store:
         fired = set(result.fired)
         with self.transaction() as db:
             if seen is None:
-                article_id = (
+                article_id = cast(
+                    int,  # an INTEGER PRIMARY KEY
                     db.table("articles")
                     .insert(
                         {
@@ -170,7 +171,7 @@ class Store:
                             "rules": json.dumps(sorted(fired)),
                         }
                     )
-                    .last_pk
+                    .last_pk,
                 )
                 story_id = None
             else:
@@ -183,7 +184,7 @@ class Store:
                 return Recorded((), story_id)
             if story_id is None:
                 story_id = self._story_for(db, key, article.title, moment, story_window)
-                db.table("articles").update(int(article_id), {"story_id": story_id})
+                db.table("articles").update(article_id, {"story_id": story_id})
             new_alerts = []
             for rule in result.rules:
                 if not rule.fired:

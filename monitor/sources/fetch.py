@@ -1,0 +1,148 @@
+"""HTTP for every source: one shared httpx client, polite and bounded.
+
+Timeouts (per read and for the whole fetch), a cap on the body size, a few redirects, gzip and
+brotli, a clear User-Agent, conditional GET, a limit of concurrent requests per host, and
+`Retry-After` read from 429/503 answers. Failures are raised as FetchError with a one-line
+message that never includes a URL's query string (it may hold a key).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from monitor.config.model import Settings
+from monitor.errors import MonitorError
+from monitor.sources.guard import link_allowed
+
+MAX_REDIRECTS = 5
+
+
+class FetchError(MonitorError):
+    def __init__(self, message: str, retry_after: datetime | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after  # when the server asked us to come back
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str  # after redirects
+    body: bytes
+    content_type: str
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool = False
+
+
+class Fetcher:
+    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None):
+        self.settings = settings
+        self.client = httpx.AsyncClient(
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(min(30.0, settings.timeout), connect=10.0),
+            follow_redirects=False,  # followed by hand, so that each hop can be checked
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            transport=transport,
+            trust_env=True,
+        )
+        self._hosts: dict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(settings.per_host)
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        headers: dict[str, str] | None = None,
+        guard_from: str | None = None,
+    ) -> Fetched:
+        """GET `url`. With `guard_from` (the feed's URL), every hop must pass `link_allowed`."""
+        request_headers = dict(headers or {})
+        if etag:
+            request_headers["If-None-Match"] = etag
+        if last_modified:
+            request_headers["If-Modified-Since"] = last_modified
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                return await self._follow(url, request_headers, guard_from)
+        except TimeoutError:
+            raise FetchError(f"timed out after {self.settings.timeout:g} s") from None
+        except httpx.TooManyRedirects:
+            raise FetchError("too many redirects") from None
+        except httpx.HTTPError as e:
+            raise FetchError(f"{type(e).__name__}: {_no_secrets(str(e))}") from None
+
+    async def _follow(self, url: str, headers: dict[str, str], guard_from: str | None) -> Fetched:
+        for _ in range(MAX_REDIRECTS + 1):
+            if guard_from is not None and not await link_allowed(url, guard_from):
+                raise FetchError(f"refused: {_safe(url)} is not a public address")
+            async with self._hosts[urlsplit(url).netloc]:
+                fetched = await self._once(url, headers)
+            if isinstance(fetched, Fetched):
+                return fetched
+            url = fetched  # a redirect's target
+        raise FetchError("too many redirects")
+
+    async def _once(self, url: str, headers: dict[str, str]) -> Fetched | str:
+        async with self.client.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            if status in (301, 302, 303, 307, 308) and "location" in response.headers:
+                return urljoin(url, response.headers["location"])
+            if status == 304:
+                return Fetched(
+                    url,
+                    b"",
+                    "",
+                    headers.get("If-None-Match"),
+                    headers.get("If-Modified-Since"),
+                    not_modified=True,
+                )
+            if status >= 400:
+                retry = _retry_after(response.headers.get("retry-after"))
+                raise FetchError(f"HTTP {status} {response.reason_phrase}".strip(), retry)
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > self.settings.max_bytes:
+                    raise FetchError(f"answer larger than {self.settings.max_bytes:,} bytes")
+            return Fetched(
+                str(response.url),
+                bytes(body),
+                response.headers.get("content-type", ""),
+                response.headers.get("etag"),
+                response.headers.get("last-modified"),
+            )
+
+
+def _retry_after(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    now = datetime.now(UTC)
+    if value.strip().isdigit():
+        return now + timedelta(seconds=int(value))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _safe(url: str) -> str:
+    """A URL fit for a log line: scheme, host and path, no credentials or query."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}{parts.path}"
+
+
+def _no_secrets(message: str) -> str:
+    return " ".join(_safe(w) if "://" in w else w for w in message.split())

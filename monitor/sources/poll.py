@@ -1,0 +1,91 @@
+"""One poll of one source: fetch, parse, and complete short articles from their pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin
+
+import lxml.html
+import trafilatura
+
+from monitor.config.model import Source
+from monitor.models import Article
+from monitor.sources.fetch import Fetcher
+from monitor.sources.parse import ParseError, parse_document
+
+SHORT_SUMMARY = 400  # characters: below this, `fetch_body: auto` fetches the article page
+MAX_ITEMS = 200  # items taken from one document: a feed of 10,000 items is cut, not swallowed
+
+
+@dataclass(frozen=True)
+class Polled:
+    articles: list[Article]
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool = False
+
+
+async def poll(
+    source: Source, fetcher: Fetcher, etag: str | None = None, last_modified: str | None = None
+) -> Polled:
+    """The articles a source serves now (none when it answers 304 Not Modified)."""
+    fetched = await fetcher.get(
+        source.url, etag=etag, last_modified=last_modified, headers=dict(source.headers)
+    )
+    if fetched.not_modified:
+        return Polled([], etag, last_modified, not_modified=True)
+    limit = int(str(source.options.get("max_items", MAX_ITEMS)))
+    if source.type == "html":
+        articles = _listing(fetched.body, fetched.url, source)
+    else:
+        articles = parse_document(
+            fetched.body,
+            kind=source.type,
+            source=source.name,
+            base_url=fetched.url,
+            content_type=fetched.content_type,
+            lang=source.lang,
+            options=source.options,
+        )
+    return Polled(articles[:limit], fetched.etag, fetched.last_modified)
+
+
+def _listing(body: bytes, base_url: str, source: Source) -> list[Article]:
+    """Article links on an HTML listing page, picked by the source's CSS selector."""
+    selector = str(source.options.get("link_selector") or "a")
+    try:
+        page = lxml.html.fromstring(body)
+        links = page.cssselect(selector)
+    except (ValueError, lxml.etree.ParserError) as e:
+        raise ParseError(f"cannot read the listing page: {e}") from e
+    except Exception as e:  # cssselect's SelectorError: a bad selector in rules.yaml
+        raise ParseError(f"bad link_selector {selector!r}: {e}") from e
+    seen: dict[str, Article] = {}
+    for link in links:
+        href = link.get("href")
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        url = urljoin(base_url, href)
+        title = " ".join(link.text_content().split())
+        seen.setdefault(url, Article("", title, "", url, source.name, source.lang, guid=url))
+    return list(seen.values())
+
+
+def needs_body(article: Article, source: Source) -> bool:
+    if not article.url or source.fetch_body is False:
+        return False
+    return source.fetch_body is True or len(article.body) < SHORT_SUMMARY
+
+
+async def with_body(article: Article, source: Source, fetcher: Fetcher) -> Article:
+    """The article with the main text of its page (trafilatura), in the page's own encoding."""
+    assert article.url is not None
+    fetched = await fetcher.get(article.url, guard_from=source.url)
+    text = trafilatura.extract(fetched.body, url=fetched.url, include_comments=False)
+    title = article.title
+    if not title:
+        metadata = trafilatura.extract_metadata(fetched.body)
+        title = (metadata.title if metadata else None) or ""
+    if text and len(text) > len(article.body):
+        return replace(article, title=title, body=text)
+    return replace(article, title=title)
