@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 some input records were invalid (the rest were processe
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -16,10 +17,14 @@ from typing import IO
 
 from monitor import __version__
 from monitor.articles import article_from_record, read_jsonl
+from monitor.config import load_config
+from monitor.daemon import Daemon, format_alert, run_once
 from monitor.errors import ConfigError, InputError, MonitorError
+from monitor.logs import setup_logging
 from monitor.models import Article, MatchResult
-from monitor.pipeline import Pipeline
+from monitor.pipeline import Pipeline, PollReport
 from monitor.rules.explain import ansi_mark, explain, plain_mark
+from monitor.store import Store
 from monitor.text.lang import detect
 
 EXIT_INPUT, EXIT_CONFIG = 1, 2
@@ -101,6 +106,33 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--body", help="the article's text")
     exp.add_argument("--lang", help="the article's language (ISO 639-1); detected if not given")
     exp.set_defaults(handler=cmd_explain)
+
+    once = command(
+        "once",
+        "poll every source once, match, store, show alerts; then exit",
+        "sanctions-monitor once --rules rules.yaml --state state",
+    )
+    once.set_defaults(handler=cmd_once)
+
+    run = command(
+        "run",
+        "watch the sources until stopped (SIGTERM or Ctrl-C)",
+        "sanctions-monitor run --rules rules.yaml --state state",
+    )
+    run.set_defaults(handler=cmd_run)
+
+    status = command(
+        "status",
+        "show each source's health and the pending alerts",
+        "sanctions-monitor status --state state",
+    )
+    status.set_defaults(handler=cmd_status)
+
+    alerts = command(
+        "alerts", "show recent alerts with their stories", "sanctions-monitor alerts --limit 50"
+    )
+    alerts.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    alerts.set_defaults(handler=cmd_alerts)
 
     wl = command(
         "watchlists",
@@ -203,6 +235,74 @@ def _explain_article(args: argparse.Namespace) -> Article:
     if args.lang:
         article = Article(**{**article.__dict__, "lang": args.lang})
     return article
+
+
+def cmd_once(args: argparse.Namespace) -> int:
+    config = load_config(rules_path(args))
+    setup_logging()
+    if not config.sources:
+        print(f"{config.path} lists no sources: nothing to poll.", file=sys.stderr)
+        return 0
+    total = len(config.sources)
+    done = 0
+
+    def report(result: PollReport) -> None:
+        nonlocal done
+        done += 1
+        prefix = f"[{done}/{total}] " if sys.stderr.isatty() else ""
+        print(prefix + result.line(), file=sys.stderr)
+
+    alerts = asyncio.run(run_once(config, state_dir(args), report))
+    print(f"{total} sources polled, {alerts} new alerts.", file=sys.stderr)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    path = rules_path(args)
+    config = load_config(path)
+    setup_logging()
+    daemon = Daemon(path, state_dir(args), config)
+    asyncio.run(daemon.run())
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    store = Store(state_dir(args))
+    rows = store.sources()
+    header = ("source", "last success", "last error", "backoff until", "articles", "alerts")
+    table = [
+        (
+            r["name"],
+            r.get("last_success") or "never",
+            (r.get("last_error") or "")[:60],
+            r.get("backoff_until") or "",
+            str(r.get("articles") or 0),
+            str(r.get("alerts") or 0),
+        )
+        for r in rows
+    ]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *table, strict=False)]
+    for row in (header, *table):
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)).rstrip())
+    pending = store.alerts(limit=1000, status="pending")
+    failed = store.alerts(limit=1000, status="failed")
+    print(f"\n{len(rows)} sources; {len(pending)} alerts pending, {len(failed)} failed")
+    store.close()
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    store = Store(state_dir(args))
+    for alert in store.alerts(limit=args.limit):
+        print(format_alert(alert))
+        copies = store.story_copies(alert["story_id"])
+        outlets = sorted({c["source"] for c in copies})
+        print(
+            f"    {alert['created_at']}  {alert['status']}  story #{alert['story_id']}: "
+            f"{len(copies)} cop{'y' if len(copies) == 1 else 'ies'} ({', '.join(outlets)})"
+        )
+    store.close()
+    return 0
 
 
 def cmd_watchlists(args: argparse.Namespace) -> int:

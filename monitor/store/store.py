@@ -257,6 +257,10 @@ class Store:
             [*params, limit],
         )
 
+    def mark(self, alert_id: int, status: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE alerts SET status = ? WHERE id = ?", [status, alert_id])
+
     def story_copies(self, story_id: int) -> list[dict[str, Any]]:
         return self.query(
             "SELECT source, title, url, seen_at FROM articles WHERE story_id = ? ORDER BY id",

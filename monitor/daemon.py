@@ -1,0 +1,185 @@
+"""The long-running daemon and its one-pass sibling: scheduling, reloading, stopping.
+
+`once` polls every source one time and returns; `run` gives each source an APScheduler interval
+job (with jitter, never two polls of one source at once, missed runs coalesced, the first poll
+at start), reloads rules.yaml when it changes (the new file is validated first; an invalid one
+is logged and the old rules keep running) and stops cleanly on SIGTERM or SIGINT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from monitor.config import Config, Source, load_config
+from monitor.errors import ConfigError
+from monitor.pipeline import Monitor, Pipeline, PollReport
+from monitor.sources.fetch import Fetcher
+from monitor.store import Store, StoreError
+
+log = logging.getLogger("monitor")
+RELOAD_CHECK = 5.0  # seconds between looks at rules.yaml's modification time
+PRUNE_EVERY = 6 * 3600.0
+
+
+def announce(store: Store, config: Config, out: Callable[[str], None] = print) -> int:
+    """With no notification target configured, alerts are printed: the first run shows
+    something. Returns how many were printed."""
+    if any(config.notify.values()):
+        return 0  # the delivery loop (Apprise) owns pending alerts
+    count = 0
+    for alert in reversed(store.alerts(limit=1000, status="pending")):
+        out(format_alert(alert))
+        store.mark(alert["id"], "delivered")
+        count += 1
+    return count
+
+
+def format_alert(alert: dict[str, Any]) -> str:
+    payload = json.loads(alert["payload"])
+    article = payload["article"]
+    where = " · ".join(filter(None, [article.get("source"), article.get("lang")]))
+    lines = [
+        f"ALERT [{alert['severity']}] {alert['rule']}: {article.get('title') or alert['title']}",
+        f"    {where}  {article.get('url') or ''}".rstrip(),
+        f"    {payload['reason']}",
+    ]
+    return "\n".join(lines)
+
+
+async def run_once(config: Config, state_dir: Path, report: Callable[[PollReport], None]) -> int:
+    """Poll every source once, record, announce; the number of new alerts."""
+    store = Store(state_dir)
+    fetcher = Fetcher(config.settings)
+    monitor = Monitor(Pipeline(config), store, fetcher)
+    alerts = 0
+    try:
+        polls = [asyncio.ensure_future(monitor.poll(s)) for s in config.sources]
+        for finished in asyncio.as_completed(polls):
+            result = await finished
+            alerts += len(result.alerts)
+            report(result)
+        announce(store, config)
+        store.prune(config.settings.retention)
+    finally:
+        await fetcher.aclose()
+        store.close()
+    return alerts
+
+
+class Daemon:
+    def __init__(self, rules_path: Path, state_dir: Path, config: Config):
+        self.rules_path = rules_path
+        self.config = config
+        self.store = Store(state_dir)
+        self.fetcher = Fetcher(config.settings)
+        self.monitor = Monitor(Pipeline(config), self.store, self.fetcher)
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.stopping = asyncio.Event()
+        self.polls = self.failures = self.alerts = 0
+        self._mtime = self._rules_mtime()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._stop, sig)
+        self._schedule(self.config.sources)
+        self.scheduler.add_job(self._reload, IntervalTrigger(seconds=RELOAD_CHECK), id="reload")
+        self.scheduler.add_job(self._prune, IntervalTrigger(seconds=PRUNE_EVERY), id="prune")
+        self.scheduler.start()
+        log.info(
+            "watching %d sources with %d rules; state in %s",
+            len(self.config.sources),
+            len(self.config.rules),
+            self.store.path,
+        )
+        await self.stopping.wait()
+        self.scheduler.shutdown(wait=False)
+        await self.fetcher.aclose()
+        self.store.close()
+        log.info("stopped: %d polls, %d failed, %d alerts", self.polls, self.failures, self.alerts)
+
+    def _stop(self, sig: signal.Signals) -> None:
+        log.info("%s received: stopping", sig.name)
+        self.stopping.set()
+
+    def _schedule(self, sources: tuple[Source, ...]) -> None:
+        wanted = {s.name: s for s in sources}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("source:") and job.id[7:] not in wanted:
+                job.remove()
+        for source in sources:
+            interval = source.interval or self.config.settings.interval
+            self.scheduler.add_job(
+                self._poll,
+                IntervalTrigger(seconds=interval, jitter=self.config.settings.jitter),
+                args=[source.name],
+                id=f"source:{source.name}",
+                replace_existing=True,
+                max_instances=1,  # never two polls of one source at once
+                coalesce=True,  # after a pause, one poll, not a burst of missed ones
+                misfire_grace_time=None,
+                next_run_time=datetime.now(UTC),
+            )
+
+    async def _poll(self, name: str) -> None:
+        source = next((s for s in self.config.sources if s.name == name), None)
+        if source is None:
+            return
+        state = self.store.source_state(name)
+        until = state.get("backoff_until")
+        if until and datetime.fromisoformat(until) > datetime.now(UTC):
+            return  # failing, or asked to wait: the backoff decides
+        result = await self.monitor.poll(source)
+        self.polls += 1
+        self.failures += result.error is not None
+        self.alerts += len(result.alerts)
+        (log.warning if result.error else log.info)("%s", result.line())
+        try:
+            announce(self.store, self.config)
+        except StoreError as e:
+            log.error("%s", e)
+
+    async def _reload(self) -> None:
+        mtime = self._rules_mtime()
+        if mtime == self._mtime:
+            return
+        self._mtime = mtime
+        try:
+            config = load_config(self.rules_path)
+        except ConfigError as e:
+            log.error(
+                "%s changed but is invalid; the old rules keep running:\n%s", self.rules_path, e
+            )
+            return
+        self.config = config
+        self.monitor = Monitor(Pipeline(config), self.store, self.fetcher)
+        self._schedule(config.sources)
+        log.info(
+            "reloaded %s: %d sources, %d rules",
+            self.rules_path,
+            len(config.sources),
+            len(config.rules),
+        )
+
+    async def _prune(self) -> None:
+        try:
+            removed = self.store.prune(self.config.settings.retention)
+            log.info("pruned %d old articles", removed)
+        except StoreError as e:
+            log.error("%s", e)
+
+    def _rules_mtime(self) -> float:
+        try:
+            return self.rules_path.stat().st_mtime
+        except OSError:
+            return 0.0
