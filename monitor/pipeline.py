@@ -142,7 +142,9 @@ class Monitor:
             if seen is not None and seen.fingerprint == key.fingerprint:
                 continue
             article = replace(article, id=article.guid or article.url or f"{source.name}#{i}")
-            if needs_body(article, source):
+            # A page is fetched only for items whose headline or summary already names
+            # something on a watchlist: a feed of 50 summaries costs 2-3 page fetches, not 50.
+            if needs_body(article, source) and self.pipeline.matcher.find(article):
                 try:
                     article = await with_body(article, source, self.fetcher)
                 except (FetchError, ParseError) as e:
