@@ -319,7 +319,7 @@ class FeedServer:
             # A short poll interval keeps close() prompt: shutdown() waits for the next poll.
             self._thread = threading.Thread(
                 target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
+                kwargs={"poll_interval": 0.01},
                 name="feedserver",
                 daemon=True,
             )
@@ -377,7 +377,7 @@ class FeedServer:
 
     @property
     def port(self) -> int:
-        return cast(int, self._httpd.server_address[1])
+        return self._httpd.server_port
 
     def url(self, path: str = "/") -> str:
         """The absolute URL of PATH on this server, e.g. http://127.0.0.1:40123/feed.xml."""

@@ -27,7 +27,9 @@ def test_url_variants_fold_to_one(variant: str) -> None:
 
 def test_meaningful_query_parameters_stay() -> None:
     assert canonical_url("https://example.com/a?id=7&utm_campaign=x") == "example.com/a?id=7"
-    assert canonical_url("https://example.com/a?id=7") != canonical_url("https://example.com/a?id=8")
+    assert canonical_url("https://example.com/a?id=7") != canonical_url(
+        "https://example.com/a?id=8"
+    )
 
 
 BASE = story_key(

@@ -91,7 +91,10 @@ def _parse_feed(
                 url=urljoin(base_url, link) if link else None,
                 source=source,
                 lang=feed_lang or _lang_code(entry.get("language")),
-                published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+                # dict.get: feedparser's own get() maps missing keys onto others, with a warning.
+                published=_iso(
+                    dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+                ),
                 guid=entry.get("id") or None,
             )
         )

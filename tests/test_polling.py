@@ -1,0 +1,315 @@
+"""Polling real documents from a real HTTP server on 127.0.0.1: formats, conditional GET,
+hostile servers, one alert per story. Everything but the internet is real here."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from monitor.config.load import parse_config
+from monitor.daemon import run_once
+from monitor.pipeline import Monitor, Pipeline, PollReport
+from monitor.sources.fetch import Fetcher
+from monitor.store import Store
+from tests.conftest import ROOT, run_cli, seed_article
+from tests.feedserver import FeedServer, billion_laughs, feed_server, fixture_bytes
+
+__all__ = ["feed_server"]  # the fixture, used by name
+
+WATCHLISTS = (ROOT / "rules.yaml").read_text(encoding="utf-8").split("\nwatchlists:\n", 1)[1]
+RULES_TAIL = "watchlists:\n" + WATCHLISTS
+
+
+def config_for(sources: list[dict[str, object]], **settings: object) -> object:
+    base = {"timeout": "3s", "max_bytes": 2_000_000, **settings}
+    head = yaml.safe_dump({"settings": base, "sources": sources}, allow_unicode=True)
+    return parse_config(head + RULES_TAIL, "test-rules.yaml", {})
+
+
+def poll_all(config: object, state: Path) -> list[PollReport]:
+    async def go() -> list[PollReport]:
+        store = Store(state)
+        fetcher = Fetcher(config.settings)  # type: ignore[attr-defined]
+        try:
+            return await Monitor(Pipeline(config), store, fetcher).poll_all()  # type: ignore[arg-type]
+        finally:
+            await fetcher.aclose()
+            store.close()
+
+    return asyncio.run(go())
+
+
+def rss(*items: tuple[str, str, str, str], lang: str = "en") -> bytes:
+    """An RSS 2.0 document of (guid, title, link, description) items."""
+    body = "".join(
+        f"<item><guid>{html.escape(g)}</guid><title>{html.escape(t)}</title>"
+        f"<link>{html.escape(link)}</link><description>{html.escape(d)}</description></item>"
+        for g, t, link, d in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        f"<language>{lang}</language>{body}</channel></rss>"
+    ).encode()
+
+
+FEEDS = sorted(
+    p.name
+    for p in (ROOT / "tests/fixtures/feeds").iterdir()
+    if p.suffix in (".xml", ".json", ".gz")
+    and "truncated" not in p.name
+    and "document_" not in p.name
+)
+
+
+def test_every_real_feed_format_and_encoding_parses(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """RSS 0.9x/1.0/2.0, Atom, RDF, JSON Feed, the Federal Register API, legacy encodings
+    (windows-1251, GB2312, ISO-8859-1 with and without declaration), gzip without a header."""
+    sources = [
+        {
+            "name": name,
+            "url": feed_server.route(f"/{name}", fixture_bytes(name)),
+            "fetch_body": False,
+        }
+        for name in FEEDS
+    ]
+    reports = {r.source: r for r in poll_all(config_for(sources), tmp_path)}
+    for name in FEEDS:
+        report = reports[name]
+        assert report.error is None, f"{name}: {report.error}"
+        if "zero_results" not in name:
+            assert report.new > 0, name
+    store = Store(tmp_path)
+    titles = {r["title"] for r in store.query("SELECT title FROM articles")}
+    store.close()
+    assert "В Бузулуке главные стройплощадки – детсад и Ледовый дворец" in titles  # windows-1251
+    assert any("习近平" in t for t in titles)  # GB2312
+    assert any("Mãe de utente" in t for t in titles)  # ISO-8859-1
+
+
+def test_second_poll_uses_conditional_get(feed_server: FeedServer, tmp_path: Path) -> None:
+    """The ETag of the first answer is sent back; the 304 costs nothing and is not an error."""
+    url = feed_server.route("/guardian.xml", fixture_bytes("guardian_us_rss.xml"))
+    config = config_for([{"name": "guardian", "url": url, "fetch_body": False}])
+    [first] = poll_all(config, tmp_path)
+    [second] = poll_all(config, tmp_path)
+    assert first.new == 55 and not first.not_modified
+    assert second.not_modified and second.error is None and second.new == 0
+    assert feed_server.requests[-1].headers.get("if-none-match")
+
+
+def test_hostile_and_broken_servers_are_survived_and_reported(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """A 500, a hang, 50 MB, an endless body, a truncated feed, an entity bomb, a redirect loop
+    and an HTML page: each fails alone, is reported in status, and a good source in the same
+    cycle still raises its alert."""
+    seed = seed_article()
+    good = feed_server.route(
+        "/good.xml", rss(("s1", seed.title, "http://127.0.0.1/x", seed.body[:1500]), lang="id")
+    )
+    bad = {
+        "error500": feed_server.status("/500", 500),
+        "hangs": feed_server.hang("/hang"),
+        "huge": feed_server.huge("/huge"),
+        "endless": feed_server.endless("/endless"),
+        "truncated": feed_server.route(
+            "/trunc", fixture_bytes("reuters_mostread_truncated_server_error_2020.xml")
+        ),
+        "bomb": feed_server.route("/bomb", billion_laughs()),
+        "loop": feed_server.redirect_loop("/loop-a", "/loop-b"),
+        "html": feed_server.wrong_content_type("/page"),
+    }
+    sources = [{"name": "good", "url": good, "fetch_body": False}] + [
+        {"name": n, "url": u} for n, u in bad.items()
+    ]
+    reports = {r.source: r for r in poll_all(config_for(sources, timeout="2s"), tmp_path)}
+    assert reports["good"].error is None and len(reports["good"].alerts) == 1
+    expected = {
+        "error500": "HTTP 500",
+        "hangs": "timed out",
+        "huge": "larger than",
+        "endless": "larger than",
+        "truncated": "not a feed",
+        "bomb": "declares entities",
+        "loop": "too many redirects",
+        "html": "an HTML page, not a feed",
+    }
+    for name, words in expected.items():
+        assert words in (reports[name].error or ""), (name, reports[name].error)
+    store = Store(tmp_path)
+    rows = {r["name"]: r for r in store.sources()}
+    store.close()
+    for name in expected:
+        assert rows[name]["error_count"] == 1 and rows[name]["backoff_until"]
+    assert rows["good"]["last_error"] is None and rows["good"]["alerts"] == 1
+
+
+def test_retry_after_is_honoured(feed_server: FeedServer, tmp_path: Path) -> None:
+    url = feed_server.retry_after("/busy", status=429, after=7200)
+    config = config_for([{"name": "busy", "url": url, "interval": "1m"}])
+    [report] = poll_all(config, tmp_path)
+    assert report.error is not None and "429" in report.error
+    store = Store(tmp_path)
+    [row] = store.sources()
+    store.close()
+    from datetime import UTC, datetime
+
+    wait = datetime.fromisoformat(row["backoff_until"]) - datetime.now(UTC)
+    assert wait.total_seconds() > 7000  # not the 1-minute interval: the server's word
+
+
+def test_one_alert_per_story(feed_server: FeedServer, tmp_path: Path) -> None:
+    """Polling twice raises one alert; another outlet's copy with its own URL and a reworded
+    headline raises none (it is recorded on the story); a new story raises one."""
+    first = (
+        "a1",
+        "EU imposes new sanctions on Russia over Ukraine war",
+        "http://127.0.0.1/a/eu-sanctions-russia?utm_source=rss",
+        "The European Union imposed new sanctions on Russia on Friday, targeting its oil.",
+    )
+    url_a = feed_server.route("/a.xml", rss(first))
+    config = config_for([{"name": "outlet-a", "url": url_a, "fetch_body": False}])
+    assert [len(r.alerts) for r in poll_all(config, tmp_path)] == [1]
+    feed_server.set_body("/a.xml", rss(first) + b" ")  # a changed document, same item
+    assert [len(r.alerts) for r in poll_all(config, tmp_path)] == [0]
+
+    copy = (
+        "b7",
+        "EU imposes fresh sanctions on Russia over war in Ukraine",
+        "http://127.0.0.1/b/2025/eu-russia",
+        "Brussels - The European Union imposed new sanctions on Russia on Friday.",
+    )
+    url_b = feed_server.route("/b.xml", rss(copy))
+    both = config_for(
+        [
+            {"name": "outlet-a", "url": url_a, "fetch_body": False},
+            {"name": "outlet-b", "url": url_b, "fetch_body": False},
+        ]
+    )
+    assert sum(len(r.alerts) for r in poll_all(both, tmp_path)) == 0
+
+    new = (
+        "b8",
+        "US sanctions Iranian drone makers",
+        "http://127.0.0.1/b/iran-drones",
+        "The US Treasury sanctioned Iranian companies that build drones for Russia.",
+    )
+    feed_server.set_body("/b.xml", rss(copy, new))
+    assert sum(len(r.alerts) for r in poll_all(both, tmp_path)) == 1
+
+    store = Store(tmp_path)
+    alerts = store.alerts()
+    copies = store.story_copies(alerts[-1]["story_id"])
+    store.close()
+    assert len(alerts) == 2
+    assert {c["source"] for c in copies} == {"outlet-a", "outlet-b"}
+
+
+def test_an_edited_article_alerts_again_only_for_a_newly_fired_rule(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    item = ("e1", "Markets wrap", "http://127.0.0.1/e1", "Stocks rose in Tokyo.")
+    url = feed_server.route("/e.xml", rss(item))
+    config = config_for([{"name": "e", "url": url, "fetch_body": False}])
+    assert [len(r.alerts) for r in poll_all(config, tmp_path)] == [0]
+    edited = (*item[:3], "Stocks rose in Tokyo. Later, the EU imposed sanctions on Belarus.")
+    feed_server.set_body("/e.xml", rss(edited))
+    assert [len(r.alerts) for r in poll_all(config, tmp_path)] == [1]
+    again = (*item[:3], edited[3] + " Minsk condemned the sanctions.")
+    feed_server.set_body("/e.xml", rss(again))
+    assert [len(r.alerts) for r in poll_all(config, tmp_path)] == [0]
+
+
+def test_links_to_internal_addresses_are_not_fetched(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """A feed cannot make the daemon fetch cloud metadata or the admin network: the item is
+    matched on its summary, and the page is never requested."""
+    item = (
+        "x1",
+        "Russia sanctions news",
+        "http://169.254.169.254/latest/meta-data/",
+        "New sanctions on Russia.",
+    )
+    own = ("x2", "Iran sanctions news", "/own-page", "New sanctions on Iran.")
+    feed_server.route(
+        "/own-page",
+        b"<html><body><p>" + b"Iran sanctions. " * 50 + b"</p></body></html>",
+        content_type="text/html",
+    )
+    url = feed_server.route("/x.xml", rss(item, own))
+    config = config_for([{"name": "x", "url": url, "fetch_body": True}], timeout="2s")
+    [report] = poll_all(config, tmp_path)
+    assert report.error is None and report.new == 2
+    paths = [r.path for r in feed_server.requests]
+    assert "/own-page" in paths  # the feed's own host is trusted
+    assert not any("meta-data" in p for p in paths)
+
+
+def test_once_with_default_rules_and_the_founding_article(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """`once` as a user runs it: exactly one alert naming Russia, Iran and the United States,
+    printed because no notification target is configured; a second `once` raises none."""
+    seed = seed_article()
+    url = feed_server.route(
+        "/republika.xml",
+        rss(("rep-1", seed.title, "http://127.0.0.1/berita/rusia-iran", seed.body), lang="id"),
+    )
+    rules = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+    head, tail = rules.split("\nsources:\n", 1)
+    tail = tail[tail.index("\nwatchlists:\n") :]
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        head + f"\nsources:\n  - {{name: republika, url: '{url}', fetch_body: false}}\n" + tail,
+        encoding="utf-8",
+    )
+    state = tmp_path / "state"
+    first = run_cli("once", "--rules", str(path), "--state", str(state))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("ALERT [high] sanctions-country") == 1
+    assert "Rusia dan Iran Sepakat Lawan Sanksi AS" in first.stdout
+    second = run_cli("once", "--rules", str(path), "--state", str(state))
+    assert second.returncode == 0 and "ALERT" not in second.stdout
+    store = Store(state)
+    [alert] = store.alerts()
+    store.close()
+    entries = {h["entry"] for h in json.loads(alert["payload"])["hits"]}
+    assert {"Russia", "Iran"} <= entries
+    payload_all = json.loads(alert["payload"])
+    assert payload_all["article"]["lang"] == "id"
+
+
+def test_once_with_an_invalid_rules_file_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("watchlists: {}\nrules: [{name: r, all: [{watchlist: nope}]}]\n")
+    result = run_cli("once", "--rules", str(path), "--state", str(tmp_path / "s"))
+    assert result.returncode == 2
+    assert "rules.yaml:2: rules[0].all[0].watchlist: unknown watchlist 'nope'" in result.stderr
+
+
+def test_run_once_helper_counts_alerts(feed_server: FeedServer, tmp_path: Path) -> None:
+    seed = seed_article()
+    url = feed_server.route("/s.xml", rss(("s", seed.title, "http://127.0.0.1/s", seed.body[:900])))
+    config = config_for([{"name": "s", "url": url, "fetch_body": False}])
+    lines: list[str] = []
+    assert asyncio.run(run_once(config, tmp_path, lambda r: lines.append(r.line()))) == 1  # type: ignore[arg-type]
+    assert lines == [lines[0]] and lines[0].startswith("s: 1 new, 1 matched, 1 alert")
+
+
+@pytest.mark.parametrize("article", [replace(seed_article(), id="x")])
+def test_store_survives_a_second_process(article: object, tmp_path: Path) -> None:
+    """Two stores on one file (WAL): the second sees what the first committed."""
+    a, b = Store(tmp_path), Store(tmp_path)
+    a.record_poll("s", error=None, new_articles=3)
+    assert b.source_state("s")["articles"] == 3
+    a.close()
+    b.close()
