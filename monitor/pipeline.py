@@ -153,6 +153,7 @@ class Monitor:
             new += seen is None
             matched += bool(result.fired)
             recorded = self.store.record(
+                source.name,
                 article,
                 key,
                 canonical,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import select
 import socket
 import sys
 import threading
@@ -243,9 +244,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def _hang(self) -> None:
-        # Accepted, request read, and then nothing at all until the server closes.
-        self.feed._closing.wait()
+        # Accepted, request read, and then nothing at all until the server closes. The wait is
+        # sliced only to notice a client that gave up, so wait_idle() can see it leave.
+        while not self.feed._closing.wait(0.05):
+            if self._client_gone():
+                break
         self.close_connection = True
+
+    def _client_gone(self) -> bool:
+        sock = self.connection
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+            # Readable with nothing to read is the client's FIN; a pipelined request is not.
+            return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+        except OSError:  # reset by the client
+            return True
 
     def _slow_drip(self, route: Route) -> None:
         for index in range(len(route.body)):
@@ -392,8 +405,9 @@ class FeedServer:
     def wait_idle(self, timeout: float = 2.0) -> bool:
         """Block until no connection is open; False if `timeout` ran out first.
 
-        After a client aborts a download, this returning True shows the server noticed and let
-        go of the connection (a "hang" route only lets go on close()).
+        After a client aborts a download or gives up waiting, this returning True shows the
+        server noticed and let go of the connection. A client that keeps an idle keep-alive
+        connection open (an httpx.Client that is still open) counts as a connection.
         """
         return self._wait(lambda: not self._connections, timeout)
 
@@ -461,7 +475,10 @@ class FeedServer:
     # -- named bad behaviours --------------------------------------------------------------
 
     def hang(self, path: str) -> str:
-        """Accept the connection, read the request, then send nothing until close()."""
+        """Accept the connection, read the request, then send nothing until close().
+
+        The handler also lets go when the client hangs up (noticed within 50 ms).
+        """
         return self.route(path, behaviour="hang", etag=False)
 
     def slow_drip(self, path: str, body: bytes | None = None, *, interval: float = 0.5) -> str:

@@ -160,6 +160,17 @@ def test_hang_ends_on_close_within_one_second() -> None:
     assert isinstance(outcome[0], ConnectionError)
 
 
+def test_hang_lets_go_when_the_client_gives_up(feed_server: FeedServer) -> None:
+    """A client that times out on a hanging route and hangs up frees its handler at once."""
+    feed_server.hang("/stuck.xml")
+    conn = HTTPConnection("127.0.0.1", feed_server.port, timeout=0.1)
+    conn.request("GET", "/stuck.xml")
+    with pytest.raises(TimeoutError):
+        conn.getresponse()  # the fetcher's read timeout, in miniature
+    conn.close()
+    assert feed_server.wait_idle(timeout=1)
+
+
 def test_slow_drip_sends_headers_now_and_bytes_at_the_interval() -> None:
     """Headers arrive at once, then one byte per interval; close() cuts the drip short."""
     with FeedServer() as server:

@@ -140,6 +140,7 @@ class Store:
 
     def record(
         self,
+        source: str,
         article: Article,
         key: StoryKey,
         canonical_url: str | None,
@@ -159,7 +160,7 @@ class Store:
                     db.table("articles")
                     .insert(
                         {
-                            "source": article.source or "",
+                            "source": source,  # the configured source: guids are unique in it
                             "guid": article.guid,
                             "canonical_url": canonical_url,
                             "fingerprint": key.fingerprint,

@@ -1,0 +1,121 @@
+"""`run` as a user runs it: a separate process that polls, alerts, reloads its rules and stops
+cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tests.conftest import ROOT, seed_article
+from tests.feedserver import FeedServer, feed_server
+from tests.test_polling import rss
+
+__all__ = ["feed_server"]
+
+
+class Process:
+    """The daemon, with its output lines collected by threads as they come."""
+
+    def __init__(self, *args: str):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "monitor", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        for stream in (self.proc.stdout, self.proc.stderr):
+            threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream: object) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        """The first line containing `text`, already seen or still to come (stdout and stderr
+        arrive in their own order)."""
+        for line in self.seen:
+            if text in line:
+                return line
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            self.seen.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"{text!r} not seen; output so far:\n" + "\n".join(self.seen))
+
+    def drain(self) -> list[str]:
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return self.seen
+
+
+def rules_file(path: Path, sources: str, extra_rules: str = "") -> None:
+    rules = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+    head, tail = rules.split("\nsources:\n", 1)
+    tail = tail[tail.index("\nwatchlists:\n") :]
+    path.write_text(
+        head.replace("interval: 15m", "interval: 1h")
+        + "\nsources:\n"
+        + sources
+        + tail
+        + extra_rules,
+        encoding="utf-8",
+    )
+
+
+def test_run_alerts_reloads_and_stops_on_sigterm(feed_server: FeedServer, tmp_path: Path) -> None:
+    seed = seed_article()
+    url = feed_server.route(
+        "/r.xml", rss(("rep-1", seed.title, "http://127.0.0.1/rep", seed.body[:1500]), lang="id")
+    )
+    rules = tmp_path / "rules.yaml"
+    rules_file(rules, f"  - {{name: republika, url: '{url}', fetch_body: false}}\n")
+    daemon = Process("run", "--rules", str(rules), "--state", str(tmp_path / "state"))
+    try:
+        daemon.wait_for("ALERT [high] sanctions-country: Rusia dan Iran")
+        daemon.wait_for("republika: 1 new, 1 matched, 1 alert")
+
+        # An invalid edit is refused with its errors; the old rules keep running.
+        good = rules.read_text(encoding="utf-8")
+        rules.write_text(good.replace("watchlist: sanctions_terms", "watchlist: sanction_terms"))
+        daemon.wait_for("changed but is invalid; the old rules keep running")
+        daemon.wait_for("unknown watchlist 'sanction_terms'")
+
+        # A valid edit is picked up: a new source is polled at once.
+        second = feed_server.route(
+            "/s.xml", rss(("b-1", "Weather in Minsk", "http://127.0.0.1/b", "Sunny."))
+        )
+        rules_file(
+            rules,
+            f"  - {{name: republika, url: '{url}', fetch_body: false}}\n"
+            f"  - {{name: second, url: '{second}', fetch_body: false}}\n",
+        )
+        daemon.wait_for("reloaded")
+        daemon.wait_for("second: 1 new, 0 matched, 0 alerts")
+
+        started = time.monotonic()
+        daemon.proc.send_signal(signal.SIGTERM)
+        assert daemon.proc.wait(timeout=10) == 0
+        assert time.monotonic() - started < 10
+        daemon.wait_for("stopped: ")
+    finally:
+        if daemon.proc.poll() is None:
+            daemon.proc.kill()
+            daemon.proc.wait()
+        daemon.proc.stdout.close()  # type: ignore[union-attr]
+        daemon.proc.stderr.close()  # type: ignore[union-attr]
+    output = "\n".join(daemon.drain())
+    assert "Traceback" not in output
+    assert output.count("ALERT [") == 1
