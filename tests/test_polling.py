@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import monitor.store.store as store_module
 from monitor.config.load import parse_config
 from monitor.daemon import run_once
 from monitor.pipeline import Monitor, Pipeline, PollReport
@@ -313,3 +314,75 @@ def test_store_survives_a_second_process(article: object, tmp_path: Path) -> Non
     assert b.source_state("s")["articles"] == 3
     a.close()
     b.close()
+
+
+def test_html_listing_and_article_pages_in_their_own_encoding(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """An HTML listing: links picked by a CSS selector, each page fetched and its main text
+    extracted (trafilatura), whatever its encoding (here windows-1251 and UTF-8)."""
+    text_ru = "Евросоюз ввёл новые санкции против России. " * 30
+    page_ru = (
+        "<html><head><meta charset='windows-1251'><title>Санкции</title></head><body>"
+        f"<nav>menu</nav><article><h1>ЕС ввёл санкции против России</h1><p>{text_ru}</p>"
+        "</article></body></html>"
+    ).encode("cp1251")
+    feed_server.route("/news/ru-1", page_ru, content_type="text/html")
+    page_en = fixture_bytes("article_cnn_arabic_syria_ar_2013.html")
+    feed_server.route("/news/ar-1", page_en, content_type="text/html; charset=utf-8")
+    listing = (
+        b"<html><body><ul class='news'>"
+        b"<li><a class='headline' href='/news/ru-1'>EU sanctions</a></li>"
+        b"<li><a class='headline' href='/news/ar-1'>Syria</a></li>"
+        b"</ul><a href='/about'>About us</a></body></html>"
+    )
+    url = feed_server.route("/list", listing, content_type="text/html")
+    config = config_for(
+        [
+            {
+                "name": "listing",
+                "url": url,
+                "type": "html",
+                "link_selector": "a.headline",
+                "fetch_body": True,
+            }
+        ]
+    )
+    [report] = poll_all(config, tmp_path)
+    assert report.error is None and report.new == 2
+    assert len(report.alerts) == 1  # the Russian page: sanctions against Russia
+    assert "/about" not in [r.path for r in feed_server.requests]
+    store = Store(tmp_path)
+    [alert] = store.alerts()
+    store.close()
+    hits = json.loads(alert["payload"])["hits"]
+    assert {"санкции", "России"} <= {h["text"] for h in hits}
+
+
+def test_a_locked_database_fails_the_poll_not_the_daemon(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """Another process holding the database: the poll reports a store error, the file is not
+    damaged, and the next poll after the lock is released records the article."""
+    import sqlite3
+
+    seed = seed_article()
+    url = feed_server.route("/s.xml", rss(("s", seed.title, "http://127.0.0.1/s", seed.body[:900])))
+    config = config_for([{"name": "s", "url": url, "fetch_body": False}])
+    Store(tmp_path).close()  # create the schema
+    holder = sqlite3.connect(tmp_path / "monitor.db", timeout=0)
+    holder.execute("BEGIN EXCLUSIVE")
+    original = store_module.BUSY_TIMEOUT_MS
+    store_module.BUSY_TIMEOUT_MS = 100  # fail fast: the default waits 5 s for the lock
+    try:
+        [report] = poll_all(config, tmp_path)
+    finally:
+        store_module.BUSY_TIMEOUT_MS = original
+        holder.rollback()
+        holder.close()
+    assert report.error is not None and "database is locked" in report.error
+    [again] = poll_all(config, tmp_path)
+    assert again.error is None and len(again.alerts) == 1
+    check = sqlite3.connect(tmp_path / "monitor.db")
+    assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    check.close()

@@ -20,6 +20,7 @@ from monitor.store.schema import migrations
 from monitor.stories import StoryKey, same_story
 
 DB_NAME = "monitor.db"
+BUSY_TIMEOUT_MS = 5000  # how long a write waits for another process's lock before failing
 
 
 class StoreError(MonitorError):
@@ -59,7 +60,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = Database(self.path)
             self.db.enable_wal()
-            self.db.execute("PRAGMA busy_timeout = 5000")
+            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
             migrations.apply(self.db)
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open the store {self.path}: {e}") from e
