@@ -135,10 +135,16 @@ class Monitor:
         new = matched = 0
         alerts: list[tuple[str, int]] = []
         severities = {r.name: r.severity for r in self.config.rules}
-        for i, article in enumerate(articles):
-            key = story_key(article)  # from the feed's own text, so that it is stable
-            canonical = canonical_url(article.url) if article.url else None
-            seen = self.store.find_article(source.name, article.guid, canonical, key.fingerprint)
+        # Identities from the feed's own text, so that they are stable from poll to poll.
+        keyed = [(a, story_key(a), canonical_url(a.url) if a.url else None) for a in articles]
+        known = self.store.known(
+            source.name,
+            [a.guid for a, _, _ in keyed if a.guid],
+            [c for _, _, c in keyed if c],
+            [k.fingerprint for _, k, _ in keyed],
+        )
+        for i, (article, key, canonical) in enumerate(keyed):
+            seen = known.get(article.guid, canonical, key.fingerprint)
             if seen is not None and seen.fingerprint == key.fingerprint:
                 continue
             article = replace(article, id=article.guid or article.url or f"{source.name}#{i}")

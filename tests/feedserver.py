@@ -462,6 +462,7 @@ class FeedServer:
         """Change what PATH serves from now on, as a feed does between polls.
 
         An automatic ETag follows the new body; pass `last_modified` to move that forward too.
+        BODY is sent as given: for a gzip route, call gzip() again instead.
         """
         with self._lock:
             old = self._routes[path]

@@ -46,6 +46,22 @@ class Seen:
 
 
 @dataclass(frozen=True)
+class Known:
+    """Articles already stored, by each identity an article can be recognised by."""
+
+    by_guid: dict[str, Seen]
+    by_url: dict[str, Seen]
+    by_fingerprint: dict[str, Seen]
+
+    def get(self, guid: str | None, url: str | None, fingerprint: str) -> Seen | None:
+        return (
+            (self.by_guid.get(guid) if guid else None)
+            or (self.by_url.get(url) if url else None)
+            or self.by_fingerprint.get(fingerprint)
+        )
+
+
+@dataclass(frozen=True)
 class Recorded:
     """What recording one matched article did."""
 
@@ -119,25 +135,32 @@ class Store:
 
     # -- articles, stories, alerts ----------------------------------------------------------
 
-    def find_article(
-        self, source: str, guid: str | None, canonical_url: str | None, fingerprint: str
-    ) -> Seen | None:
-        clauses, params = ["fingerprint = ?"], [fingerprint]
-        if guid:
-            clauses.append("(source = ? AND guid = ?)")
-            params += [source, guid]
-        if canonical_url:
-            clauses.append("canonical_url = ?")
-            params.append(canonical_url)
-        rows = self.query(
-            f"SELECT id, fingerprint, story_id, rules FROM articles WHERE {' OR '.join(clauses)}"
-            " ORDER BY id DESC LIMIT 1",
-            params,
+    def known(
+        self, source: str, guids: list[str], urls: list[str], fingerprints: list[str]
+    ) -> Known:
+        """The articles already stored under any of these identities, in three queries for a
+        whole document rather than three per item."""
+
+        def rows(where: str, values: list[str], extra: Sequence[str] = ()) -> list[dict[str, Any]]:
+            out: list[dict[str, Any]] = []
+            for i in range(0, len(values), 500):  # SQLite's limit on bound parameters
+                chunk = values[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                out += self.query(
+                    "SELECT id, guid, canonical_url, fingerprint, story_id, rules FROM articles"
+                    f" WHERE {where} IN ({marks}){' AND source = ?' if extra else ''}",
+                    [*chunk, *extra],
+                )
+            return out
+
+        def seen(r: dict[str, Any]) -> Seen:
+            return Seen(r["id"], r["fingerprint"], r["story_id"], frozenset(json.loads(r["rules"])))
+
+        return Known(
+            {r["guid"]: seen(r) for r in rows("guid", guids, [source])},
+            {r["canonical_url"]: seen(r) for r in rows("canonical_url", urls)},
+            {r["fingerprint"]: seen(r) for r in rows("fingerprint", fingerprints)},
         )
-        if not rows:
-            return None
-        r = rows[0]
-        return Seen(r["id"], r["fingerprint"], r["story_id"], frozenset(json.loads(r["rules"])))
 
     def record(
         self,
