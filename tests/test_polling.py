@@ -386,3 +386,78 @@ def test_a_locked_database_fails_the_poll_not_the_daemon(
     check = sqlite3.connect(tmp_path / "monitor.db")
     assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     check.close()
+
+
+def test_generic_json_api_with_a_field_mapping(feed_server: FeedServer, tmp_path: Path) -> None:
+    doc = {
+        "data": {
+            "stories": [
+                {
+                    "uid": 1,
+                    "headline": "US sanctions Venezuelan officials",
+                    "lede": "OFAC acted.",
+                    "link": "/s/1",
+                    "at": "2025-01-01",
+                },
+                {
+                    "uid": 2,
+                    "headline": "Weather",
+                    "lede": "Sunny.",
+                    "link": "/s/2",
+                    "at": "2025-01-01",
+                },
+            ]
+        }
+    }
+    url = feed_server.route("/api", json.dumps(doc).encode(), content_type="application/json")
+    source = {
+        "name": "api",
+        "url": url,
+        "type": "json",
+        "fetch_body": False,
+        "items": "data.stories",
+        "fields": {"title": "headline", "body": "lede", "url": "link", "date": "at", "id": "uid"},
+    }
+    [report] = poll_all(config_for([source]), tmp_path)
+    assert report.error is None and report.new == 2 and len(report.alerts) == 1
+
+
+def test_a_redirect_to_an_internal_address_is_refused(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """Each hop of an article link is checked, not only the first."""
+    feed_server.redirect("/go", "http://10.0.0.1/admin")
+    item = ("r1", "Russia sanctions", feed_server.url("/go"), "New sanctions on Russia.")
+    other_host_feed = feed_server.route("/r.xml", rss(item))
+    config = config_for([{"name": "r", "url": other_host_feed, "fetch_body": True}], timeout="2s")
+    [report] = poll_all(config, tmp_path)
+    assert report.error is None and report.new == 1  # matched on its summary instead
+    assert [r.path for r in feed_server.requests].count("/go") == 1
+
+
+def test_backoff_doubles_while_failing_and_resets_on_recovery(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    url = feed_server.status("/flaky", 503)
+    config = config_for([{"name": "flaky", "url": url, "interval": "10m"}])
+
+    def wait_minutes() -> float:
+        store = Store(tmp_path)
+        [row] = store.sources()
+        store.close()
+        if not row["backoff_until"]:
+            return 0.0
+        return (
+            datetime.fromisoformat(row["backoff_until"]) - datetime.now(UTC)
+        ).total_seconds() / 60
+
+    poll_all(config, tmp_path)
+    first = wait_minutes()
+    poll_all(config, tmp_path)
+    second = wait_minutes()
+    assert 7 < first < 13 and 15 < second < 25  # 10 min, then 20, each within ±20 % jitter
+    feed_server.route("/flaky", rss(("f", "Fine", "http://127.0.0.1/f", "ok")))
+    [report] = poll_all(config, tmp_path)
+    assert report.error is None and wait_minutes() == 0.0
