@@ -51,9 +51,23 @@ def format_alert(alert: dict[str, Any]) -> str:
     lines = [
         f"ALERT [{alert['severity']}] {alert['rule']}: {article.get('title') or alert['title']}",
         f"    {where}  {article.get('url') or ''}".rstrip(),
-        f"    {payload['reason']}",
+        f"    {named_entries(payload['hits'])}",
     ]
     return "\n".join(lines)
+
+
+def named_entries(hits: list[dict[str, Any]]) -> str:
+    """`Russia (Rusia), Iran, United States (AS) · sanctions (sanksi)`: each watchlist's entries
+    in English with the words the article used, the watchlists in the order first seen."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for hit in hits:
+        words = groups.setdefault(hit["watchlist"], {}).setdefault(hit["entry"], [])
+        if hit["text"].casefold() != hit["entry"].casefold() and hit["text"] not in words:
+            words.append(hit["text"])
+    return " · ".join(
+        ", ".join(f"{e} ({', '.join(w[:3])})" if w else e for e, w in entries.items())
+        for entries in groups.values()
+    )
 
 
 async def run_once(config: Config, state_dir: Path, report: Callable[[PollReport], None]) -> int:

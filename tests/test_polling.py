@@ -284,7 +284,8 @@ def test_once_with_default_rules_and_the_founding_article(
     [alert] = store.alerts()
     store.close()
     entries = {h["entry"] for h in json.loads(alert["payload"])["hits"]}
-    assert {"Russia", "Iran"} <= entries
+    assert {"Russia", "Iran", "United States"} <= entries
+    assert "Russia (Rusia" in first.stdout and "United States (AS" in first.stdout
     payload_all = json.loads(alert["payload"])
     assert payload_all["article"]["lang"] == "id"
 

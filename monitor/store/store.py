@@ -217,7 +217,8 @@ class Store:
                 payload = {
                     "article": {k: v for k, v in vars(article).items() if v},
                     "reason": rule.reason,
-                    "hits": [h.as_dict() for h in rule.evidence or result.hits],
+                    "hits": [h.as_dict() for h in result.hits],  # everything the article names
+                    "evidence": [h.as_dict() for h in rule.evidence],  # what made it fire
                 }
                 inserted = db.execute(
                     "INSERT OR IGNORE INTO alerts (story_id, rule, severity, article_id,"
