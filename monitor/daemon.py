@@ -22,6 +22,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config, Source, load_config
 from monitor.errors import ConfigError
+from monitor.notify.deliver import deliver_due
+from monitor.notify.message import named_entries
 from monitor.pipeline import Monitor, Pipeline, PollReport
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store, StoreError
@@ -29,19 +31,34 @@ from monitor.store import Store, StoreError
 log = logging.getLogger("monitor")
 RELOAD_CHECK = 5.0  # seconds between looks at rules.yaml's modification time
 PRUNE_EVERY = 6 * 3600.0
+DELIVERY_CHECK = 10.0  # seconds between looks at the outbox for retries that are due
 
 
-def announce(store: Store, config: Config, out: Callable[[str], None] = print) -> int:
-    """With no notification target configured, alerts are printed: the first run shows
-    something. Returns how many were printed."""
-    if any(config.notify.values()):
-        return 0  # the delivery loop (Apprise) owns pending alerts
+def announce(store: Store, out: Callable[[str], None] = print) -> int:
+    """Alerts of rules with no configured target are printed, so that a first run without
+    Slack or Telegram shows something. Returns how many were printed."""
     count = 0
-    for alert in reversed(store.alerts(limit=1000, status="pending")):
+    for alert in store.undeliverable():
         out(format_alert(alert))
         store.mark(alert["id"], "delivered")
         count += 1
     return count
+
+
+async def dispatch(store: Store, config: Config) -> None:
+    """Print what has no target, send what is due; never raise (the daemon goes on)."""
+    try:
+        announce(store)
+        result = await deliver_due(store, config)
+        if result.sent or result.retrying or result.failed:
+            log.info(
+                "deliveries: %d sent, %d to retry, %d failed",
+                result.sent,
+                result.retrying,
+                result.failed,
+            )
+    except StoreError as e:
+        log.error("%s", e)
 
 
 def format_alert(alert: dict[str, Any]) -> str:
@@ -56,20 +73,6 @@ def format_alert(alert: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def named_entries(hits: list[dict[str, Any]]) -> str:
-    """`Russia (Rusia), Iran, United States (AS) · sanctions (sanksi)`: each watchlist's entries
-    in English with the words the article used, the watchlists in the order first seen."""
-    groups: dict[str, dict[str, list[str]]] = {}
-    for hit in hits:
-        words = groups.setdefault(hit["watchlist"], {}).setdefault(hit["entry"], [])
-        if hit["text"].casefold() != hit["entry"].casefold() and hit["text"] not in words:
-            words.append(hit["text"])
-    return " · ".join(
-        ", ".join(f"{e} ({', '.join(w[:3])})" if w else e for e, w in entries.items())
-        for entries in groups.values()
-    )
-
-
 async def run_once(config: Config, state_dir: Path, report: Callable[[PollReport], None]) -> int:
     """Poll every source once, record, announce; the number of new alerts."""
     store = Store(state_dir)
@@ -82,7 +85,7 @@ async def run_once(config: Config, state_dir: Path, report: Callable[[PollReport
             result = await finished
             alerts += len(result.alerts)
             report(result)
-        announce(store, config)
+        await dispatch(store, config)
         store.prune(config.settings.retention)
     finally:
         await fetcher.aclose()
@@ -109,6 +112,14 @@ class Daemon:
         self._schedule(self.config.sources)
         self.scheduler.add_job(self._reload, IntervalTrigger(seconds=RELOAD_CHECK), id="reload")
         self.scheduler.add_job(self._prune, IntervalTrigger(seconds=PRUNE_EVERY), id="prune")
+        self.scheduler.add_job(
+            self._deliver,
+            IntervalTrigger(seconds=DELIVERY_CHECK),
+            id="deliver",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
         self.scheduler.start()
         log.info(
             "watching %d sources with %d rules; state in %s",
@@ -158,10 +169,11 @@ class Daemon:
         self.failures += result.error is not None
         self.alerts += len(result.alerts)
         (log.warning if result.error else log.info)("%s", result.line())
-        try:
-            announce(self.store, self.config)
-        except StoreError as e:
-            log.error("%s", e)
+        if result.alerts:
+            await dispatch(self.store, self.config)
+
+    async def _deliver(self) -> None:
+        await dispatch(self.store, self.config)
 
     async def _reload(self) -> None:
         mtime = self._rules_mtime()

@@ -14,6 +14,7 @@ from typing import Any
 from monitor.config import Config, Source, load_config
 from monitor.matching import Matcher
 from monitor.models import Article, MatchResult
+from monitor.notify.deliver import targets_of
 from monitor.rules import evaluate
 from monitor.sources.canonical import canonical_url
 from monitor.sources.fetch import Fetcher, FetchError
@@ -76,6 +77,7 @@ class Monitor:
         self.pipeline = pipeline
         self.store = store
         self.fetcher = fetcher
+        self._targets = targets_of(pipeline.config)
 
     @property
     def config(self) -> Config:
@@ -167,6 +169,7 @@ class Monitor:
                 severities,
                 self.config.settings.story_window,
                 seen,
+                self._targets,
             )
             alerts.extend((rule, recorded.story_id or 0) for rule in recorded.new_alerts)
         return new, matched, alerts

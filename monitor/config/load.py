@@ -6,6 +6,7 @@ so that a person editing the file by hand can fix them all in one go.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path as FsPath
@@ -157,18 +158,7 @@ class _Checker:
 
     def settings(self, value: Any, path: Path) -> Settings:
         d = Settings()
-        allowed = {
-            "interval",
-            "min_score",
-            "jitter",
-            "retention",
-            "story_window",
-            "user_agent",
-            "timeout",
-            "max_bytes",
-            "per_host",
-            "max_backoff",
-        }
+        allowed = {f.name for f in dataclasses.fields(Settings)}
         m = self.mapping({} if value is None else value, path, allowed) or {}
         return Settings(
             interval=self.duration(m.get("interval"), (*path, "interval"), d.interval),
@@ -185,6 +175,9 @@ class _Checker:
             ),
             per_host=int(self.number(m.get("per_host"), (*path, "per_host"), d.per_host, 1, 64)),
             max_backoff=self.duration(m.get("max_backoff"), (*path, "max_backoff"), d.max_backoff),
+            delivery_max_age=self.duration(
+                m.get("delivery_max_age"), (*path, "delivery_max_age"), d.delivery_max_age
+            ),
         )
 
     def source(self, value: Any, path: Path) -> Source | None:

@@ -86,6 +86,7 @@ class Settings:
     max_bytes: int = 10 * 1024 * 1024  # a larger answer is cut off and the poll fails
     per_host: int = 2  # concurrent requests to one host
     max_backoff: float = 6 * 3600.0  # a failing source is retried at least this often
+    delivery_max_age: float = 24 * 3600.0  # an alert not delivered by then is marked failed
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,26 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX alerts_status ON alerts(status, created_at);
         """
     )
+
+
+@migrations()
+def m002_deliveries(db: Database) -> None:
+    db.executescript(
+        """
+        -- One row per alert and notification URL: each is sent and acknowledged on its own, so
+        -- a Telegram that is down never causes a second copy in Slack.
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER NOT NULL REFERENCES alerts(id),
+            target TEXT NOT NULL,       -- the notify target's name; URLs stay in rules.yaml
+            url_index INTEGER NOT NULL, -- which of the target's URLs
+            status TEXT NOT NULL DEFAULT 'pending',   -- pending | delivered | failed
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt TEXT NOT NULL, -- not before this (backoff after a failure)
+            last_error TEXT,
+            delivered_at TEXT,
+            UNIQUE (alert_id, target, url_index)
+        );
+        CREATE INDEX deliveries_due ON deliveries(status, next_attempt);
+        """
+    )

@@ -172,6 +172,7 @@ class Store:
         severities: Mapping[str, str],
         story_window: float,
         seen: Seen | None = None,
+        targets: Mapping[str, Sequence[tuple[str, int]]] | None = None,
     ) -> Recorded:
         """Store a new (or edited) article and, if it fired rules, its story and new alerts,
         all in one transaction: an alert exists exactly when its match does."""
@@ -234,6 +235,13 @@ class Store:
                 )
                 if inserted.rowcount:
                     new_alerts.append(rule.rule)
+                    for target, urls in (targets or {}).get(rule.rule, ()):
+                        for index in range(urls):
+                            db.execute(
+                                "INSERT INTO deliveries (alert_id, target, url_index,"
+                                " next_attempt) VALUES (?, ?, ?, ?)",
+                                [inserted.lastrowid, target, index, iso(moment)],
+                            )
             return Recorded(tuple(new_alerts), story_id)
 
     def _story_for(
@@ -282,6 +290,61 @@ class Store:
             f" {where} ORDER BY a.id DESC LIMIT ?",
             [*params, limit],
         )
+
+    def undeliverable(self) -> list[dict[str, Any]]:
+        """Pending alerts with no delivery: their rules have no configured target."""
+        return self.query(
+            "SELECT a.id, a.rule, a.severity, a.status, a.created_at, a.payload, s.title,"
+            " s.copies, s.id AS story_id FROM alerts a JOIN stories s ON s.id = a.story_id"
+            " WHERE a.status = 'pending' AND NOT EXISTS"
+            " (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id) ORDER BY a.id"
+        )
+
+    def due_deliveries(self, limit: int = 100) -> list[dict[str, Any]]:
+        return self.query(
+            "SELECT d.*, a.rule, a.severity, a.payload, a.created_at, a.story_id, s.title"
+            " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
+            " JOIN stories s ON s.id = a.story_id"
+            " WHERE d.status = 'pending' AND d.next_attempt <= ? ORDER BY d.id LIMIT ?",
+            [iso(now()), limit],
+        )
+
+    def delivery_done(self, delivery_id: int, alert_id: int) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE deliveries SET status = 'delivered', delivered_at = ?,"
+                " attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                [iso(now()), delivery_id],
+            )
+            self._settle(db, alert_id)
+
+    def delivery_failed(
+        self, delivery_id: int, alert_id: int, error: str, retry_at: datetime | None
+    ) -> None:
+        """Retry at `retry_at`, or give up (None): the delivery is marked failed."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, status = ?,"
+                " next_attempt = COALESCE(?, next_attempt) WHERE id = ?",
+                [
+                    error,
+                    "pending" if retry_at else "failed",
+                    iso(retry_at) if retry_at else None,
+                    delivery_id,
+                ],
+            )
+            self._settle(db, alert_id)
+
+    @staticmethod
+    def _settle(db: Database, alert_id: int) -> None:
+        """An alert is delivered when all its deliveries are, failed when one finally failed."""
+        states = {
+            r["status"]
+            for r in db.query("SELECT status FROM deliveries WHERE alert_id = ?", [alert_id])
+        }
+        if "pending" not in states:
+            status = "failed" if "failed" in states else "delivered"
+            db.execute("UPDATE alerts SET status = ? WHERE id = ?", [status, alert_id])
 
     def mark(self, alert_id: int, status: str) -> None:
         with self.transaction() as db:

@@ -1,0 +1,1 @@
+"""Outbox -> Apprise: messages, per-URL deliveries, retries with backoff."""

@@ -1,0 +1,107 @@
+"""The delivery loop: send what is due from the outbox, one Apprise call per URL, and retry
+failures with exponential backoff and jitter until `delivery_max_age`, then mark them failed.
+
+A delivery is marked done only after the service acknowledged it, so a crash or a kill between
+the two can send that one message again on restart: the only duplicate possible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import apprise
+
+from monitor.config import Config
+from monitor.notify.message import Message, alert_message
+from monitor.store import Store
+
+log = logging.getLogger("monitor")
+
+Send = Callable[[str, Message], "str | None"]  # the error, or None when acknowledged
+FIRST_RETRY = 30.0  # seconds; doubles per attempt
+LONGEST_WAIT = 3600.0
+
+
+@dataclass(frozen=True)
+class Delivered:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def apprise_send(url: str, message: Message) -> str | None:
+    """Send with Apprise; the error as one line (never the URL) or None."""
+    service = apprise.Apprise.instantiate(url)
+    if service is None:
+        return "not a valid Apprise URL"
+    with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
+        ok = service.notify(
+            body=message.body, title=message.title, body_format=apprise.NotifyFormat.MARKDOWN
+        )
+    if ok:
+        return None
+    lines = [line for line in captured.getvalue().splitlines() if line.strip()]
+    reason = lines[-1] if lines else "the service did not acknowledge the message"
+    return re.sub(r"\w+://\S+", "<url>", reason)[:200]
+
+
+def targets_of(config: Config) -> dict[str, list[tuple[str, int]]]:
+    """For each rule, its configured targets and how many URLs each has (`default` if none)."""
+    return {
+        rule.name: [
+            (t, len(config.notify[t]))
+            for t in (rule.notify or ("default",))
+            if config.notify.get(t)
+        ]
+        for rule in config.rules
+    }
+
+
+async def deliver_due(store: Store, config: Config, send: Send = apprise_send) -> Delivered:
+    sent = retrying = failed = 0
+    for row in store.due_deliveries():
+        urls = config.notify.get(row["target"], ())
+        if row["url_index"] >= len(urls):
+            store.delivery_failed(row["id"], row["alert_id"], "target no longer configured", None)
+            failed += 1
+            continue
+        payload = json.loads(row["payload"])
+        outlets = sorted({c["source"] for c in store.story_copies(row["story_id"])})
+        message = alert_message(row, payload, outlets)
+        error = await asyncio.to_thread(send, urls[row["url_index"]], message)
+        if error is None:
+            store.delivery_done(row["id"], row["alert_id"])
+            sent += 1
+            continue
+        retry_at = _retry_at(row, config)
+        store.delivery_failed(row["id"], row["alert_id"], error, retry_at)
+        if retry_at is None:
+            failed += 1
+            log.error("alert %s to %s failed for good: %s", row["alert_id"], row["target"], error)
+        else:
+            retrying += 1
+            log.warning(
+                "alert %s to %s failed, retrying at %s: %s",
+                row["alert_id"],
+                row["target"],
+                retry_at.isoformat(timespec="seconds"),
+                error,
+            )
+    return Delivered(sent, retrying, failed)
+
+
+def _retry_at(row: dict[str, object], config: Config) -> datetime | None:
+    now = datetime.now(UTC)
+    created = datetime.fromisoformat(str(row["created_at"]))
+    if now - created > timedelta(seconds=config.settings.delivery_max_age):
+        return None
+    attempts = int(str(row["attempts"])) + 1
+    delay = min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT) * random.uniform(0.8, 1.2)
+    return now + timedelta(seconds=delay)

@@ -1,0 +1,91 @@
+"""An alert as a message a person reads on a phone: what happened, where, and why it matched.
+
+Written once, in CommonMark with every piece of article text escaped; Apprise turns it into each
+service's own format (Slack mrkdwn with &, <, > entity-escaped, Telegram HTML or MarkdownV2,
+e-mail HTML), so a headline such as `U.S. sanctions *Rosneft* traders_in [Dubai]` arrives as
+written instead of being refused or reformatted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+_SNIPPET = 100  # characters of context on each side of the first matched words
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str  # plain text
+    body: str  # CommonMark
+
+
+def escape(text: str) -> str:
+    """Literal text in CommonMark: every ASCII punctuation that could start markup, escaped."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def alert_message(
+    alert: dict[str, Any], payload: dict[str, Any], outlets: Sequence[str]
+) -> Message:
+    article = payload["article"]
+    headline = article.get("title") or alert.get("title") or "(no headline)"
+    url = article.get("url")
+    link = f"[{escape(headline)}](<{url}>)" if url else escape(headline)
+    where = " · ".join(
+        escape(x)
+        for x in (article.get("source"), article.get("published"), article.get("lang"))
+        if x
+    )
+    lines = [f"**{' '.join(link.split())}**"]
+    if where:
+        lines.append(where)
+    lines.append(f"Rule: {escape(alert['rule'])} ({escape(alert['severity'])})")
+    lines.append(escape(named_entries(payload["hits"])))
+    snippet = _snippet(article, payload.get("evidence") or payload["hits"])
+    if snippet:
+        lines.append(f"> {snippet}")
+    others = [o for o in outlets if o != article.get("source")]
+    if others:
+        lines.append("Also carried by: " + escape(", ".join(others)))
+    severity = str(alert["severity"]).upper()
+    return Message(f"[{severity}] {headline}"[:250], "\n\n".join(lines))
+
+
+def named_entries(hits: list[dict[str, Any]]) -> str:
+    """`Russia (Rusia), Iran, United States (AS) · sanctions (sanksi)`: each watchlist's entries
+    in English with the words the article used, the watchlists in the order first seen."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for hit in hits:
+        words = groups.setdefault(hit["watchlist"], {}).setdefault(hit["entry"], [])
+        if hit["text"].casefold() != hit["entry"].casefold() and hit["text"] not in words:
+            words.append(hit["text"])
+    return " · ".join(
+        ", ".join(f"{e} ({', '.join(w[:3])})" if w else e for e, w in entries.items())
+        for entries in groups.values()
+    )
+
+
+def _snippet(article: dict[str, Any], hits: list[dict[str, Any]]) -> str:
+    """The stretch of text around the first hits of one field, matched words in bold."""
+    if not hits:
+        return ""
+    field = hits[0]["field"]
+    text = article.get(field) or ""
+    spans = sorted({(h["start"], h["end"]) for h in hits if h["field"] == field})
+    start = max(0, spans[0][0] - _SNIPPET)
+    end = min(len(text), spans[0][1] + _SNIPPET)
+    out, pos = [], start
+    for s, e in spans:
+        if s < pos or e > end:
+            continue
+        out.append(escape(text[pos:s]))
+        out.append(f"**{escape(text[s:e])}**")
+        pos = e
+    out.append(escape(text[pos:end]))
+    return (
+        ("…" if start else "") + " ".join("".join(out).split()) + ("…" if end < len(text) else "")
+    )
