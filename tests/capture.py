@@ -1,0 +1,55 @@
+"""A capture endpoint on 127.0.0.1 for `json://` notifications: it records every request body
+and answers with the status codes a test scripts (say 500 three times, then 200)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+
+class CaptureServer:
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []  # JSON bodies that were answered 2xx
+        self.attempts = 0
+        self.statuses: list[int] = []  # answered in order, then 200 for ever
+        self._lock = threading.Lock()
+        capture = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                with capture._lock:
+                    capture.attempts += 1
+                    status = capture.statuses.pop(0) if capture.statuses else 200
+                    if status < 300:
+                        capture.received.append(json.loads(body or b"{}"))
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # quiet: tests read `received`
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "/hook") -> str:
+        return f"json://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def capture() -> Iterator[CaptureServer]:
+    server = CaptureServer()
+    yield server
+    server.close()

@@ -1,0 +1,171 @@
+"""Alerts delivered through real Apprise URLs to a real local endpoint (`json://` on 127.0.0.1):
+the message, retries while the notifier is down, each URL acknowledged on its own."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import yaml
+
+from monitor.config.load import parse_config
+from monitor.daemon import dispatch
+from monitor.notify.message import alert_message, escape
+from monitor.pipeline import Monitor, Pipeline
+from monitor.sources.fetch import Fetcher
+from monitor.store import Store
+from tests.capture import CaptureServer, capture
+from tests.conftest import ROOT, seed_article
+from tests.feedserver import FeedServer, feed_server
+from tests.test_polling import rss
+
+__all__ = ["capture", "feed_server"]
+
+WATCHLISTS = (ROOT / "rules.yaml").read_text(encoding="utf-8").split("\nwatchlists:\n", 1)[1]
+WATCHLISTS = WATCHLISTS.split("\nrules:\n", 1)[0]
+
+
+def config(
+    feed: str,
+    notify: dict[str, object],
+    rule_targets: list[str] | None = None,
+    settings: dict[str, object] | None = None,
+) -> object:
+    rule: dict[str, object] = {
+        "name": "sanctions-country",
+        "severity": "high",
+        "all": [{"watchlist": "countries"}, {"watchlist": "sanctions_terms"}],
+        "within": "sentence",
+    }
+    if rule_targets is not None:
+        rule["notify"] = rule_targets
+    head = yaml.safe_dump(
+        {
+            "settings": {"timeout": "3s"},
+            "sources": [{"name": "republika", "url": feed, "fetch_body": False}],
+        },
+        allow_unicode=True,
+    )
+    tail = yaml.safe_dump({"rules": [rule], "notify": notify})
+    return parse_config(head + "watchlists:\n" + WATCHLISTS + "\n" + tail, "t.yaml", {})
+
+
+def cycle(cfg: object, state: Path, poll: bool = True) -> None:
+    async def go() -> None:
+        store, fetcher = Store(state), Fetcher(cfg.settings)  # type: ignore[attr-defined]
+        try:
+            if poll:
+                await Monitor(Pipeline(cfg), store, fetcher).poll_all()  # type: ignore[arg-type]
+            await dispatch(store, cfg)  # type: ignore[arg-type]
+        finally:
+            await fetcher.aclose()
+            store.close()
+
+    asyncio.run(go())
+
+
+def make_all_due(state: Path) -> None:
+    """Bring every retry forward to now: the backoff is tested by its schedule, not by waiting."""
+    store = Store(state)
+    store.db.execute("UPDATE deliveries SET next_attempt = '2000-01-01T00:00:00+00:00'")
+    store.close()
+
+
+def seed_feed(server: FeedServer) -> str:
+    seed = seed_article()
+    return server.route(
+        "/r.xml",
+        rss(
+            ("rep-1", seed.title, "http://127.0.0.1/berita/rusia-iran", seed.body[:1500]), lang="id"
+        ),
+    )
+
+
+def test_alert_reaches_a_json_endpoint_with_title_link_and_entries(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    cfg = config(seed_feed(feed_server), {"default": capture.url()})
+    cycle(cfg, tmp_path)
+    [message] = capture.received
+    assert message["title"] == "[HIGH] Rusia dan Iran Sepakat Lawan Sanksi AS Bersama-sama"
+    body = message["message"]
+    assert "(<http://127.0.0.1/berita/rusia-iran>)" in body
+    assert "Rule: sanctions\\-country (high)" in body
+    assert "Russia \\(Rusia" in body and "United States \\(AS" in body
+    assert "**Rusia**" in body or "**Sanksi**" in body  # matched words highlighted
+    cycle(cfg, tmp_path)  # a second cycle sends nothing more
+    assert len(capture.received) == 1
+
+
+def test_a_notifier_that_is_down_gets_every_alert_once_it_recovers(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    capture.statuses = [500, 500, 503]
+    cfg = config(seed_feed(feed_server), {"default": capture.url()})
+    cycle(cfg, tmp_path)
+    for _ in range(5):
+        make_all_due(tmp_path)
+        cycle(cfg, tmp_path, poll=False)
+    assert capture.attempts == 4  # three refusals, then the one that got through
+    assert len(capture.received) == 1
+    store = Store(tmp_path)
+    [delivery] = store.query("SELECT status, attempts FROM deliveries")
+    [alert] = store.alerts()
+    store.close()
+    assert delivery == {"status": "delivered", "attempts": 4}
+    assert alert["status"] == "delivered"
+
+
+def test_each_url_is_acknowledged_on_its_own(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    """One target down never sends a second copy to the other."""
+    other = CaptureServer()
+    try:
+        other.statuses = [500]
+        cfg = config(
+            seed_feed(feed_server),
+            {"slack": capture.url("/a"), "phones": other.url("/b")},
+            rule_targets=["slack", "phones"],
+        )
+        cycle(cfg, tmp_path)
+        assert len(capture.received) == 1 and other.received == []
+        make_all_due(tmp_path)
+        cycle(cfg, tmp_path, poll=False)
+        assert len(capture.received) == 1 and len(other.received) == 1
+    finally:
+        other.close()
+
+
+def test_a_delivery_that_never_succeeds_is_marked_failed(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    capture.statuses = [500] * 10
+    cfg = config(
+        seed_feed(feed_server), {"default": capture.url()}, settings={"delivery_max_age": "1h"}
+    )
+    cycle(cfg, tmp_path)
+    store = Store(tmp_path)
+    store.db.execute("UPDATE alerts SET created_at = '2000-01-01T00:00:00+00:00'")
+    store.close()
+    make_all_due(tmp_path)
+    cycle(cfg, tmp_path, poll=False)
+    store = Store(tmp_path)
+    [delivery] = store.query("SELECT status, last_error FROM deliveries")
+    [alert] = store.alerts()
+    store.close()
+    assert delivery["status"] == "failed" and alert["status"] == "failed"
+    assert "127.0.0.1" not in (delivery["last_error"] or "")
+
+
+def test_special_characters_are_escaped_for_commonmark() -> None:
+    """A headline full of markup characters arrives as written."""
+    headline = "U.S. sanctions *Rosneft* traders_in [Dubai] & <Co>"
+    message = alert_message(
+        {"rule": "r", "severity": "high", "title": headline},
+        {"article": {"title": headline, "url": "https://example.com/a?b=1&c=2"}, "hits": []},
+        [],
+    )
+    assert escape(headline) in message.body
+    assert "\\*Rosneft\\*" in message.body and "traders\\_in \\[Dubai\\]" in message.body
+    assert "(<https://example.com/a?b=1&c=2>)" in message.body
