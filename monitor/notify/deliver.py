@@ -25,6 +25,8 @@ from monitor.store import Store
 log = logging.getLogger("monitor")
 
 Send = Callable[[str, Message], "str | None"]  # the error, or None when acknowledged
+# Services that hand the message to a program, not a person: plain text, no markup.
+_RAW_WEBHOOKS = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
 FIRST_RETRY = 30.0  # seconds; doubles per attempt
 LONGEST_WAIT = 3600.0
 
@@ -41,10 +43,12 @@ def apprise_send(url: str, message: Message) -> str | None:
     service = apprise.Apprise.instantiate(url)
     if service is None:
         return "not a valid Apprise URL"
+    if url.split(":", 1)[0].lower() in _RAW_WEBHOOKS:
+        (title, body), body_format = message.plain(), apprise.NotifyFormat.TEXT
+    else:
+        title, body, body_format = message.title, message.body, apprise.NotifyFormat.MARKDOWN
     with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
-        ok = service.notify(
-            body=message.body, title=message.title, body_format=apprise.NotifyFormat.MARKDOWN
-        )
+        ok = service.notify(body=body, title=title, body_format=body_format)
     if ok:
         return None
     lines = [line for line in captured.getvalue().splitlines() if line.strip()]

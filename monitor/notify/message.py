@@ -19,8 +19,17 @@ _SNIPPET = 100  # characters of context on each side of the first matched words
 
 @dataclass(frozen=True)
 class Message:
-    title: str  # plain text
+    title: str  # CommonMark, like the body
     body: str  # CommonMark
+
+    def plain(self) -> tuple[str, str]:
+        """Title and body as plain text, for raw webhooks (json://, form://, xml://)."""
+        return _plain(self.title), _plain(self.body)
+
+
+def _plain(markdown: str) -> str:
+    text = re.sub(r"\[((?:\\.|[^\]])*)\]\(<([^>]*)>\)", r"\1 <\2>", markdown)
+    return re.sub(r"\\(.)", r"\1", text.replace("**", ""))
 
 
 def escape(text: str) -> str:
@@ -52,7 +61,8 @@ def alert_message(
     if others:
         lines.append("Also carried by: " + escape(", ".join(others)))
     severity = str(alert["severity"]).upper()
-    return Message(f"[{severity}] {headline}"[:250], "\n\n".join(lines))
+    # The title is CommonMark too: Apprise reads it in the body's format.
+    return Message(escape(f"[{severity}] {headline[:240]}"), "\n\n".join(lines))
 
 
 def named_entries(hits: list[dict[str, Any]]) -> str:
