@@ -29,7 +29,10 @@ HEADLINE = "U.S. sanctions *Rosneft* traders_in [Dubai] & <Co>"
 def wire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A running proxy; yields the JSON Lines file of what it received."""
     if MITMDUMP is None:
-        pytest.fail("mitmdump not found: .ci/run installs mitmproxy into .venv-proxy")
+        message = "mitmdump not found: `python3 -m venv .venv-proxy && .venv-proxy/bin/pip install mitmproxy`"
+        if os.environ.get("REQUIRE_WIRE_TESTS"):  # CI installs it: there, missing is a failure
+            pytest.fail(message)
+        pytest.skip(message)
     log = tmp_path / "wire.jsonl"
     log.touch()
     with socket.socket() as s:
