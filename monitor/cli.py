@@ -22,6 +22,8 @@ from monitor.daemon import Daemon, format_alert, run_once
 from monitor.errors import ConfigError, InputError, MonitorError
 from monitor.logs import setup_logging
 from monitor.models import Article, MatchResult
+from monitor.notify.deliver import apprise_send
+from monitor.notify.message import Message
 from monitor.pipeline import Pipeline, PollReport
 from monitor.rules.explain import ansi_mark, explain, plain_mark
 from monitor.store import Store
@@ -133,6 +135,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     alerts.add_argument("--limit", type=int, default=20, help="how many (default 20)")
     alerts.set_defaults(handler=cmd_alerts)
+
+    test = command(
+        "notify-test",
+        "send a test message to a notify target and say whether it arrived",
+        "sanctions-monitor notify-test slack",
+    )
+    test.add_argument("target", nargs="?", help="a target in rules.yaml's notify (default: all)")
+    test.set_defaults(handler=cmd_notify_test)
 
     wl = command(
         "watchlists",
@@ -303,6 +313,29 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         )
     store.close()
     return 0
+
+
+def cmd_notify_test(args: argparse.Namespace) -> int:
+    config = load_config(rules_path(args))
+    names = [args.target] if args.target else sorted(config.notify)
+    if args.target and args.target not in config.notify:
+        known = ", ".join(sorted(config.notify)) or "none"
+        raise InputError(f"no notify target '{args.target}' in {config.path} (targets: {known})")
+    message = Message(
+        "sanctions\\-monitor test message",
+        "If you can read this, alerts will reach this channel\\.",
+    )
+    failures = 0
+    for name in names:
+        if not config.notify[name]:
+            print(f"{name}: not configured (its URL is empty): alerts print to the terminal")
+            continue
+        for i, url in enumerate(config.notify[name], 1):
+            error = apprise_send(url, message)
+            where = f"{name} #{i}" if len(config.notify[name]) > 1 else name
+            print(f"{where}: {'arrived' if error is None else 'FAILED: ' + error}")
+            failures += error is not None
+    return EXIT_INPUT if failures else 0
 
 
 def cmd_watchlists(args: argparse.Namespace) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -17,7 +18,8 @@ class CaptureServer:
         self.received: list[dict[str, Any]] = []  # JSON bodies that were answered 2xx
         self.attempts = 0
         self.statuses: list[int] = []  # answered in order, then 200 for ever
-        self._lock = threading.Lock()
+        self.delay = 0.0  # seconds before answering: a slow service, for kills mid-send
+        self._lock = threading.Condition()
         capture = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -27,8 +29,13 @@ class CaptureServer:
                 with capture._lock:
                     capture.attempts += 1
                     status = capture.statuses.pop(0) if capture.statuses else 200
+                    capture._lock.notify_all()
+                if capture.delay:
+                    time.sleep(capture.delay)  # the service is slow to acknowledge
+                with capture._lock:
                     if status < 300:
                         capture.received.append(json.loads(body or b"{}"))
+                    capture._lock.notify_all()
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -39,6 +46,11 @@ class CaptureServer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def wait_until(self, done: Callable[[CaptureServer], bool], timeout: float = 30.0) -> bool:
+        """Block until `done(self)` holds (checked on every request), or the timeout."""
+        with self._lock:
+            return self._lock.wait_for(lambda: done(self), timeout)
 
     def url(self, path: str = "/hook") -> str:
         return f"json://127.0.0.1:{self.server.server_address[1]}{path}"

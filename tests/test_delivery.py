@@ -172,3 +172,26 @@ def test_special_characters_are_escaped_for_commonmark() -> None:
     assert escape(headline) in message.body
     assert "\\*Rosneft\\*" in message.body and "traders\\_in \\[Dubai\\]" in message.body
     assert "(<https://example.com/a?b=1&c=2>)" in message.body
+
+
+def test_notify_test_says_whether_the_message_arrived(
+    capture: CaptureServer, tmp_path: Path
+) -> None:
+    from tests.conftest import run_cli
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "watchlists: {w: {entries: [{name: Iran}]}}\nrules: [{name: r, all: [{watchlist: w}]}]\n"
+        f"notify:\n  team: {capture.url()}\n  down: json://127.0.0.1:9/nothing-listens\n"
+        "  later: ${LATER_URL:-}\n",
+        encoding="utf-8",
+    )
+    ok = run_cli("notify-test", "team", "--rules", str(rules))
+    assert ok.returncode == 0 and ok.stdout.strip() == "team: arrived"
+    assert capture.received[0]["title"] == "sanctions-monitor test message"
+    every = run_cli("notify-test", "--rules", str(rules))
+    assert every.returncode == 1
+    assert "down: FAILED" in every.stdout and "127.0.0.1:9" not in every.stdout
+    assert "later: not configured" in every.stdout
+    unknown = run_cli("notify-test", "slack", "--rules", str(rules))
+    assert unknown.returncode == 1 and "no notify target 'slack'" in unknown.stderr
