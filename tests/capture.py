@@ -19,6 +19,7 @@ class CaptureServer:
         self.attempts = 0
         self.statuses: list[int] = []  # answered in order, then 200 for ever
         self.delay = 0.0  # seconds before answering: a slow service, for kills mid-send
+        self.retry_after: str | None = None  # sent with 429 and 503 answers
         self._lock = threading.Condition()
         capture = self
 
@@ -37,6 +38,8 @@ class CaptureServer:
                         capture.received.append(json.loads(body or b"{}"))
                     capture._lock.notify_all()
                 self.send_response(status)
+                if status in (429, 503) and capture.retry_after:
+                    self.send_header("Retry-After", capture.retry_after)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

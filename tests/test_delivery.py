@@ -195,3 +195,23 @@ def test_notify_test_says_whether_the_message_arrived(
     assert "later: not configured" in every.stdout
     unknown = run_cli("notify-test", "slack", "--rules", str(rules))
     assert unknown.returncode == 1 and "no notify target 'slack'" in unknown.stderr
+
+
+def test_retry_after_from_the_service_is_honoured(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    """A 429 with Retry-After: 900 puts the next attempt 15 minutes away, not 30 seconds."""
+    from datetime import UTC, datetime
+
+    capture.statuses = [429]
+    capture.retry_after = "900"
+    cfg = config(seed_feed(feed_server), {"default": capture.url()})
+    cycle(cfg, tmp_path)
+    store = Store(tmp_path)
+    [row] = store.query("SELECT status, attempts, next_attempt FROM deliveries")
+    store.close()
+    wait = datetime.fromisoformat(row["next_attempt"]) - datetime.now(UTC)
+    assert row["status"] == "pending" and row["attempts"] == 1
+    assert 880 < wait.total_seconds() <= 900
+    cycle(cfg, tmp_path, poll=False)  # not due yet: nothing is sent
+    assert capture.attempts == 1

@@ -12,14 +12,18 @@ import json
 import logging
 import random
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import apprise
+import requests
 
 from monitor.config import Config
 from monitor.notify.message import Message, alert_message
+from monitor.sources.fetch import parse_retry_after
 from monitor.store import Store
 
 log = logging.getLogger("monitor")
@@ -38,8 +42,36 @@ class Delivered:
     failed: int = 0
 
 
+# Apprise reports only success or failure, not the answer's headers, so a service's
+# `Retry-After` would be lost. Its plugins send through `requests`; this wrapper of
+# `Session.send` notes the header of a 429/503 for the thread that made the call (deliveries
+# run one at a time in a worker thread). It changes nothing else about the request.
+_answer = threading.local()
+_original_send = requests.Session.send
+
+
+def _send_noting_retry_after(
+    self: requests.Session, request: requests.PreparedRequest, **kwargs: Any
+) -> requests.Response:
+    response = _original_send(self, request, **kwargs)
+    if response.status_code in (429, 503) and "Retry-After" in response.headers:
+        _answer.retry_after = response.headers["Retry-After"]
+    return response
+
+
+requests.Session.send = _send_noting_retry_after  # type: ignore[method-assign]
+
+
+class SendError(str):
+    """A failure message that may carry the service's requested wait."""
+
+    retry_after: datetime | None = None
+
+
 def apprise_send(url: str, message: Message) -> str | None:
-    """Send with Apprise; the error as one line (never the URL) or None."""
+    """Send with Apprise; the error as one line (never the URL) or None. A `SendError` carries
+    the service's `Retry-After` when it gave one."""
+    _answer.retry_after = None
     service = apprise.Apprise.instantiate(url)
     if service is None:
         return "not a valid Apprise URL"
@@ -53,7 +85,9 @@ def apprise_send(url: str, message: Message) -> str | None:
         return None
     lines = [line for line in captured.getvalue().splitlines() if line.strip()]
     reason = lines[-1] if lines else "the service did not acknowledge the message"
-    return re.sub(r"\w+://\S+", "<url>", reason)[:200]
+    error = SendError(re.sub(r"\w+://\S+", "<url>", reason)[:200])
+    error.retry_after = parse_retry_after(_answer.retry_after)
+    return error
 
 
 def targets_of(config: Config) -> dict[str, list[tuple[str, int]]]:
@@ -84,7 +118,7 @@ async def deliver_due(store: Store, config: Config, send: Send = apprise_send) -
             store.delivery_done(row["id"], row["alert_id"])
             sent += 1
             continue
-        retry_at = _retry_at(row, config)
+        retry_at = _retry_at(row, config, getattr(error, "retry_after", None))
         store.delivery_failed(row["id"], row["alert_id"], error, retry_at)
         if retry_at is None:
             failed += 1
@@ -101,11 +135,14 @@ async def deliver_due(store: Store, config: Config, send: Send = apprise_send) -
     return Delivered(sent, retrying, failed)
 
 
-def _retry_at(row: dict[str, object], config: Config) -> datetime | None:
+def _retry_at(
+    row: dict[str, object], config: Config, asked: datetime | None = None
+) -> datetime | None:
     now = datetime.now(UTC)
     created = datetime.fromisoformat(str(row["created_at"]))
     if now - created > timedelta(seconds=config.settings.delivery_max_age):
         return None
     attempts = int(str(row["attempts"])) + 1
     delay = min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT) * random.uniform(0.8, 1.2)
-    return now + timedelta(seconds=delay)
+    backoff = now + timedelta(seconds=delay)
+    return max(backoff, asked) if asked else backoff

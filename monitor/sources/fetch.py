@@ -109,7 +109,7 @@ class Fetcher:
                     not_modified=True,
                 )
             if status >= 400:
-                retry = _retry_after(response.headers.get("retry-after"))
+                retry = parse_retry_after(response.headers.get("retry-after"))
                 raise FetchError(f"HTTP {status} {response.reason_phrase}".strip(), retry)
             body = bytearray()
             async for chunk in response.aiter_bytes():
@@ -125,7 +125,8 @@ class Fetcher:
             )
 
 
-def _retry_after(value: str | None) -> datetime | None:
+def parse_retry_after(value: str | None) -> datetime | None:
+    """A `Retry-After` header (seconds or an HTTP date) as a moment."""
     if not value:
         return None
     now = datetime.now(UTC)
