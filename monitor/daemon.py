@@ -22,7 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config, Source, load_config
 from monitor.errors import ConfigError
-from monitor.notify.deliver import deliver_due
+from monitor.notify.deliver import Delivered, deliver_due
 from monitor.notify.message import named_entries
 from monitor.pipeline import Monitor, Pipeline, PollReport
 from monitor.sources.fetch import Fetcher
@@ -50,12 +50,14 @@ async def dispatch(store: Store, config: Config) -> None:
     try:
         announce(store)
         result = await deliver_due(store, config)
-        if result.sent or result.retrying or result.failed:
+        if result != Delivered():
             log.info(
-                "deliveries: %d sent, %d to retry, %d failed",
+                "deliveries: %d sent, %d to retry, %d failed, %d held for %d digests",
                 result.sent,
                 result.retrying,
                 result.failed,
+                result.held,
+                result.digests,
             )
     except StoreError as e:
         log.error("%s", e)

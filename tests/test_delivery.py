@@ -215,3 +215,33 @@ def test_retry_after_from_the_service_is_honoured(
     assert 880 < wait.total_seconds() <= 900
     cycle(cfg, tmp_path, poll=False)  # not due yet: nothing is sent
     assert capture.attempts == 1
+
+
+def test_a_flood_becomes_the_limit_of_single_alerts_plus_a_digest(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    """100 matching stories within a minute: 10 single alerts, then one digest that lists the
+    other 90; every headline arrives exactly once."""
+    import random
+
+    rng = random.Random(5)
+    headlines = [
+        f"{rng.choice(['Russia', 'Iran', 'Syria', 'Cuba'])} sanctions "
+        + " ".join(f"{rng.getrandbits(32):08x}" for _ in range(4))
+        for _ in range(100)
+    ]
+    items = [(f"h{i}", h, f"http://127.0.0.1/h/{i}", h + ".") for i, h in enumerate(headlines)]
+    url = feed_server.route("/flood.xml", rss(*items))
+    cfg = config(
+        url, {"default": capture.url()}, settings={"flood_limit": 10, "flood_window": "10m"}
+    )
+    cycle(cfg, tmp_path)
+    singles = [m for m in capture.received if not m["title"].startswith("[DIGEST]")]
+    digests = [m for m in capture.received if m["title"].startswith("[DIGEST]")]
+    assert len(singles) == 10 and len(digests) == 1
+    assert digests[0]["title"] == "[DIGEST] 90 more alerts"
+    seen = [m["title"].split("] ", 1)[1] for m in singles]
+    seen += [line.split(" <", 1)[0][2:] for line in digests[0]["message"].splitlines()]
+    assert sorted(seen) == sorted(headlines)
+    cycle(cfg, tmp_path, poll=False)  # nothing left to send
+    assert len(capture.received) == 11

@@ -175,6 +175,12 @@ class _Checker:
             ),
             per_host=int(self.number(m.get("per_host"), (*path, "per_host"), d.per_host, 1, 64)),
             max_backoff=self.duration(m.get("max_backoff"), (*path, "max_backoff"), d.max_backoff),
+            flood_limit=int(
+                self.number(m.get("flood_limit"), (*path, "flood_limit"), d.flood_limit, 1, 10_000)
+            ),
+            flood_window=self.duration(
+                m.get("flood_window"), (*path, "flood_window"), d.flood_window
+            ),
             delivery_max_age=self.duration(
                 m.get("delivery_max_age"), (*path, "delivery_max_age"), d.delivery_max_age
             ),

@@ -87,6 +87,8 @@ class Settings:
     per_host: int = 2  # concurrent requests to one host
     max_backoff: float = 6 * 3600.0  # a failing source is retried at least this often
     delivery_max_age: float = 24 * 3600.0  # an alert not delivered by then is marked failed
+    flood_limit: int = 10  # single alerts a target gets per flood_window; the rest: a digest
+    flood_window: float = 600.0
 
 
 @dataclass(frozen=True)

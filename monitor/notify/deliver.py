@@ -22,7 +22,7 @@ import apprise
 import requests
 
 from monitor.config import Config
-from monitor.notify.message import Message, alert_message
+from monitor.notify.message import Message, alert_message, digest_message
 from monitor.sources.fetch import parse_retry_after
 from monitor.store import Store
 
@@ -40,6 +40,8 @@ class Delivered:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    held: int = 0  # over a flood limit, waiting for a digest
+    digests: int = 0
 
 
 # Apprise reports only success or failure, not the answer's headers, so a service's
@@ -103,12 +105,18 @@ def targets_of(config: Config) -> dict[str, list[tuple[str, int]]]:
 
 
 async def deliver_due(store: Store, config: Config, send: Send = apprise_send) -> Delivered:
-    sent = retrying = failed = 0
+    sent = retrying = failed = held = 0
+    window = datetime.now(UTC) - timedelta(seconds=config.settings.flood_window)
     for row in store.due_deliveries():
         urls = config.notify.get(row["target"], ())
         if row["url_index"] >= len(urls):
             store.delivery_failed(row["id"], row["alert_id"], "target no longer configured", None)
             failed += 1
+            continue
+        singles = store.sends_since(row["target"], row["url_index"], "single", window)
+        if singles >= config.settings.flood_limit:
+            store.hold(row["id"])
+            held += 1
             continue
         payload = json.loads(row["payload"])
         outlets = sorted({c["source"] for c in store.story_copies(row["story_id"])})
@@ -132,7 +140,27 @@ async def deliver_due(store: Store, config: Config, send: Send = apprise_send) -
                 retry_at.isoformat(timespec="seconds"),
                 error,
             )
-    return Delivered(sent, retrying, failed)
+    digests = await _send_digests(store, config, send, window)
+    return Delivered(sent, retrying, failed, held, digests)
+
+
+async def _send_digests(store: Store, config: Config, send: Send, window: datetime) -> int:
+    """One digest per target URL and flood window, listing every held alert."""
+    groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for row in store.held():
+        groups.setdefault((row["target"], row["url_index"]), []).append(row)
+    sent = 0
+    for (target, index), rows in groups.items():
+        urls = config.notify.get(target, ())
+        if index >= len(urls) or store.sends_since(target, index, "digest", window):
+            continue  # the next digest waits for the next window
+        error = await asyncio.to_thread(send, urls[index], digest_message(rows))
+        if error is None:
+            store.deliveries_done([(r["id"], r["alert_id"]) for r in rows], "digest")
+            sent += 1
+        else:
+            log.warning("digest of %d alerts to %s failed: %s", len(rows), target, error)
+    return sent
 
 
 def _retry_at(

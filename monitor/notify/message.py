@@ -8,6 +8,7 @@ written instead of being refused or reformatted.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,3 +100,15 @@ def _snippet(article: dict[str, Any], hits: list[dict[str, Any]]) -> str:
     return (
         ("…" if start else "") + " ".join("".join(out).split()) + ("…" if end < len(text) else "")
     )
+
+
+def digest_message(alerts: Sequence[dict[str, Any]]) -> Message:
+    """Alerts over a target's flood limit, as one message listing every headline."""
+    lines = []
+    for alert in alerts:
+        article = json.loads(alert["payload"])["article"]
+        headline = escape(" ".join((article.get("title") or alert["title"]).split()))
+        url = article.get("url")
+        item = f"[{headline}](<{url}>)" if url else headline
+        lines.append(f"- {item} ({escape(alert['rule'])})")
+    return Message(escape(f"[DIGEST] {len(alerts)} more alerts"), "\n".join(lines))

@@ -95,3 +95,20 @@ def m002_deliveries(db: Database) -> None:
         CREATE INDEX deliveries_due ON deliveries(status, next_attempt);
         """
     )
+
+
+@migrations()
+def m003_sends(db: Database) -> None:
+    db.executescript(
+        """
+        -- Messages that reached a target URL, singles and digests: the flood limit counts them.
+        CREATE TABLE sends (
+            id INTEGER PRIMARY KEY,
+            target TEXT NOT NULL,
+            url_index INTEGER NOT NULL,
+            kind TEXT NOT NULL,         -- single | digest
+            sent_at TEXT NOT NULL
+        );
+        CREATE INDEX sends_recent ON sends(target, url_index, sent_at);
+        """
+    )

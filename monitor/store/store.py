@@ -310,13 +310,50 @@ class Store:
         )
 
     def delivery_done(self, delivery_id: int, alert_id: int) -> None:
+        self.deliveries_done([(delivery_id, alert_id)], "single")
+
+    def deliveries_done(self, done: Sequence[tuple[int, int]], kind: str) -> None:
+        """Mark deliveries sent (one message each, or all in one digest) and log the send."""
+        if not done:
+            return
+        moment = iso(now())
         with self.transaction() as db:
-            db.execute(
-                "UPDATE deliveries SET status = 'delivered', delivered_at = ?,"
-                " attempts = attempts + 1, last_error = NULL WHERE id = ?",
-                [iso(now()), delivery_id],
-            )
-            self._settle(db, alert_id)
+            for delivery_id, alert_id in done:
+                db.execute(
+                    "UPDATE deliveries SET status = 'delivered', delivered_at = ?,"
+                    " attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                    [moment, delivery_id],
+                )
+                self._settle(db, alert_id)
+            target = db.execute(
+                "SELECT target, url_index FROM deliveries WHERE id = ?", [done[0][0]]
+            ).fetchone()
+            sends = done[:1] if kind == "digest" else done
+            for _ in sends:
+                db.execute(
+                    "INSERT INTO sends (target, url_index, kind, sent_at) VALUES (?, ?, ?, ?)",
+                    [target[0], target[1], kind, moment],
+                )
+
+    def sends_since(self, target: str, url_index: int, kind: str, since: datetime) -> int:
+        rows = self.query(
+            "SELECT count(*) AS n FROM sends WHERE target = ? AND url_index = ? AND kind = ?"
+            " AND sent_at >= ?",
+            [target, url_index, kind, iso(since)],
+        )
+        return int(rows[0]["n"])
+
+    def hold(self, delivery_id: int) -> None:
+        """Over the target's flood limit: wait for the next digest instead of going alone."""
+        with self.transaction() as db:
+            db.execute("UPDATE deliveries SET status = 'held' WHERE id = ?", [delivery_id])
+
+    def held(self) -> list[dict[str, Any]]:
+        return self.query(
+            "SELECT d.id, d.alert_id, d.target, d.url_index, a.rule, a.payload, s.title"
+            " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
+            " JOIN stories s ON s.id = a.story_id WHERE d.status = 'held' ORDER BY d.id"
+        )
 
     def delivery_failed(
         self, delivery_id: int, alert_id: int, error: str, retry_at: datetime | None
@@ -342,7 +379,7 @@ class Store:
             r["status"]
             for r in db.query("SELECT status FROM deliveries WHERE alert_id = ?", [alert_id])
         }
-        if "pending" not in states:
+        if not states & {"pending", "held"}:
             status = "failed" if "failed" in states else "delivered"
             db.execute("UPDATE alerts SET status = ? WHERE id = ?", [status, alert_id])
 
