@@ -24,6 +24,7 @@ from monitor.config import Config, Source, load_config
 from monitor.errors import ConfigError
 from monitor.notify.deliver import Delivered, deliver_due
 from monitor.notify.message import named_entries
+from monitor.notify.ops import check_sources, tell
 from monitor.pipeline import Monitor, Pipeline, PollReport
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store, StoreError
@@ -49,7 +50,7 @@ async def dispatch(store: Store, config: Config) -> None:
     """Print what has no target, send what is due; never raise (the daemon goes on)."""
     try:
         announce(store)
-        result = await deliver_due(store, config)
+        result = await deliver_due(store, config, gave_up=lambda text: tell(config, f"OPS: {text}"))
         if result != Delivered():
             log.info(
                 "deliveries: %d sent, %d to retry, %d failed, %d held for %d digests",
@@ -59,6 +60,7 @@ async def dispatch(store: Store, config: Config) -> None:
                 result.held,
                 result.digests,
             )
+        await check_sources(store, config)
     except StoreError as e:
         log.error("%s", e)
 

@@ -245,3 +245,24 @@ def test_a_flood_becomes_the_limit_of_single_alerts_plus_a_digest(
     assert sorted(seen) == sorted(headlines)
     cycle(cfg, tmp_path, poll=False)  # nothing left to send
     assert len(capture.received) == 11
+
+
+def test_a_source_failing_too_long_is_told_once_and_its_recovery_once(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    url = feed_server.status("/down.xml", 500)
+    cfg = config(url, {"default": capture.url()}, settings={"ops_after": "6h"})
+    cycle(cfg, tmp_path)
+    assert capture.received == []  # failing, but not for long yet
+    store = Store(tmp_path)  # the failure began seven hours ago
+    store.db.execute("UPDATE sources SET failing_since = '2000-01-01T00:00:00+00:00'")
+    store.close()
+    cycle(cfg, tmp_path)
+    cycle(cfg, tmp_path)
+    [opened] = capture.received
+    assert opened["title"].startswith("OPS: source republika has failed for")
+    assert "HTTP 500" in opened["message"]
+    feed_server.route("/down.xml", rss(("w", "Weather", "http://127.0.0.1/w", "Sunny.")))
+    cycle(cfg, tmp_path)
+    cycle(cfg, tmp_path)
+    assert [m["title"] for m in capture.received[1:]] == ["OPS: source republika has recovered"]

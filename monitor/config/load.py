@@ -181,6 +181,7 @@ class _Checker:
             flood_window=self.duration(
                 m.get("flood_window"), (*path, "flood_window"), d.flood_window
             ),
+            ops_after=self.duration(m.get("ops_after"), (*path, "ops_after"), d.ops_after),
             delivery_max_age=self.duration(
                 m.get("delivery_max_age"), (*path, "delivery_max_age"), d.delivery_max_age
             ),

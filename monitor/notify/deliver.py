@@ -13,7 +13,7 @@ import logging
 import random
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -104,7 +104,13 @@ def targets_of(config: Config) -> dict[str, list[tuple[str, int]]]:
     }
 
 
-async def deliver_due(store: Store, config: Config, send: Send = apprise_send) -> Delivered:
+async def deliver_due(
+    store: Store,
+    config: Config,
+    send: Send = apprise_send,
+    gave_up: Callable[[str], Awaitable[None]] | None = None,
+) -> Delivered:
+    """Send what is due. `gave_up` hears of each delivery that finally failed."""
     sent = retrying = failed = held = 0
     window = datetime.now(UTC) - timedelta(seconds=config.settings.flood_window)
     for row in store.due_deliveries():
@@ -130,7 +136,11 @@ async def deliver_due(store: Store, config: Config, send: Send = apprise_send) -
         store.delivery_failed(row["id"], row["alert_id"], error, retry_at)
         if retry_at is None:
             failed += 1
-            log.error("alert %s to %s failed for good: %s", row["alert_id"], row["target"], error)
+            text = f"alert {row['alert_id']} to {row['target']} failed for good: {error}"
+            if gave_up is not None:
+                await gave_up(text)
+            else:
+                log.error("%s", text)
         else:
             retrying += 1
             log.warning(

@@ -112,3 +112,20 @@ def m003_sends(db: Database) -> None:
         CREATE INDEX sends_recent ON sends(target, url_index, sent_at);
         """
     )
+
+
+@migrations()
+def m004_incidents(db: Database) -> None:
+    db.executescript(
+        """
+        -- When a source began failing (cleared by a success): how long it has been blind.
+        ALTER TABLE sources ADD COLUMN failing_since TEXT;
+
+        -- Operational incidents, announced once when they open and once when they close.
+        CREATE TABLE incidents (
+            key TEXT PRIMARY KEY,       -- e.g. source:bbc-world
+            opened_at TEXT NOT NULL,
+            detail TEXT NOT NULL
+        );
+        """
+    )

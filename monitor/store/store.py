@@ -125,11 +125,20 @@ class Store:
             "alerts": (state.get("alerts") or 0) + new_alerts,
         }
         if error is None:
-            row |= {"last_success": moment, "error_count": 0, "last_error": None}
+            row |= {
+                "last_success": moment,
+                "error_count": 0,
+                "last_error": None,
+                "failing_since": None,
+            }
             if etag is not None or last_modified is not None:
                 row |= {"etag": etag, "last_modified": last_modified}
         else:
-            row |= {"last_error": error, "error_count": (state.get("error_count") or 0) + 1}
+            row |= {
+                "last_error": error,
+                "error_count": (state.get("error_count") or 0) + 1,
+                "failing_since": state.get("failing_since") or moment,
+            }
         with self.transaction() as db:
             db.table("sources").upsert(row, pk="name")
 
@@ -342,6 +351,20 @@ class Store:
             [target, url_index, kind, iso(since)],
         )
         return int(rows[0]["n"])
+
+    def open_incident(self, key: str, detail: str) -> bool:
+        """Record an incident; False if it was already open (announced once per incident)."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO incidents (key, opened_at, detail) VALUES (?, ?, ?)",
+                [key, iso(now()), detail],
+            )
+            return bool(cursor.rowcount)
+
+    def close_incident(self, key: str) -> bool:
+        """Close an incident; False if none was open."""
+        with self.transaction() as db:
+            return bool(db.execute("DELETE FROM incidents WHERE key = ?", [key]).rowcount)
 
     def hold(self, delivery_id: int) -> None:
         """Over the target's flood limit: wait for the next digest instead of going alone."""
