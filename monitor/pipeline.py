@@ -78,6 +78,7 @@ class Monitor:
         self.store = store
         self.fetcher = fetcher
         self._targets = targets_of(pipeline.config)
+        self._digest_rules = frozenset(r.name for r in pipeline.config.rules if r.digest)
 
     @property
     def config(self) -> Config:
@@ -170,6 +171,7 @@ class Monitor:
                 self.config.settings.story_window,
                 seen,
                 self._targets,
+                self._digest_rules,
             )
             alerts.extend((rule, recorded.story_id or 0) for rule in recorded.new_alerts)
         return new, matched, alerts

@@ -30,6 +30,7 @@ def config(
     notify: dict[str, object],
     rule_targets: list[str] | None = None,
     settings: dict[str, object] | None = None,
+    **rule_options: object,
 ) -> object:
     rule: dict[str, object] = {
         "name": "sanctions-country",
@@ -39,6 +40,7 @@ def config(
     }
     if rule_targets is not None:
         rule["notify"] = rule_targets
+    rule.update(rule_options)
     head = yaml.safe_dump(
         {
             "settings": {"timeout": "3s"},
@@ -266,3 +268,26 @@ def test_a_source_failing_too_long_is_told_once_and_its_recovery_once(
     cycle(cfg, tmp_path)
     cycle(cfg, tmp_path)
     assert [m["title"] for m in capture.received[1:]] == ["OPS: source republika has recovered"]
+
+
+def test_a_rule_with_a_daily_digest_sends_one_message_a_day(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    headlines = [
+        "EU adopts new sanctions package against Russia",
+        "US Treasury sanctions Iranian oil tanker network",
+        "Britain imposes sanctions on Syrian officials",
+    ]
+    items = [(f"d{i}", h, f"http://127.0.0.1/d/{i}", h + ".") for i, h in enumerate(headlines)]
+    url = feed_server.route("/d.xml", rss(*items))
+    cfg = config(url, {"default": capture.url()}, digest="daily")
+    cycle(cfg, tmp_path)
+    assert capture.received == []  # held for the day's digest
+    store = Store(tmp_path)
+    store.db.execute("UPDATE alerts SET created_at = '2000-01-01T00:00:00+00:00'")
+    store.close()
+    cycle(cfg, tmp_path, poll=False)
+    cycle(cfg, tmp_path, poll=False)
+    [digest] = capture.received
+    assert digest["title"] == "[DIGEST] sanctions-country: 3 alerts"
+    assert all(h in digest["message"] for h in headlines)

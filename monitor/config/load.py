@@ -337,6 +337,7 @@ class _Checker:
             "within",
             "min_score",
             "notify",
+            "digest",
         }
         m = self.mapping(value, path, keys, required=("name",))
         if m is None:
@@ -385,6 +386,13 @@ class _Checker:
             severity=severity,  # type: ignore[arg-type]  # checked against SEVERITIES above
             description=self.string(m.get("description"), (*path, "description")),
             notify=tuple(str(t) for t in targets),
+            digest=None
+            if m.get("digest") is None
+            else self.duration(
+                {"hourly": "1h", "daily": "1d"}.get(m["digest"], m["digest"]),
+                (*path, "digest"),
+                3600,
+            ),
         )
 
     def condition(

@@ -59,6 +59,7 @@ class Rule:
     severity: Severity = "medium"
     description: str = ""
     notify: tuple[str, ...] = ()
+    digest: float | None = None  # seconds: alerts go out together at most this often
 
 
 @dataclass(frozen=True)

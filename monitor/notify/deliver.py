@@ -155,18 +155,29 @@ async def deliver_due(
 
 
 async def _send_digests(store: Store, config: Config, send: Send, window: datetime) -> int:
-    """One digest per target URL and flood window, listing every held alert."""
-    groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    """Held alerts, one message per target URL: flood overflow at most once per flood window,
+    a rule's scheduled digest (`digest: daily`) at most once per its period."""
+    periods = {r.name: r.digest for r in config.rules if r.digest}
+    groups: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
     for row in store.held():
-        groups.setdefault((row["target"], row["url_index"]), []).append(row)
+        kind = f"digest:{row['rule']}" if row["rule"] in periods else "digest"
+        groups.setdefault((row["target"], row["url_index"], kind), []).append(row)
     sent = 0
-    for (target, index), rows in groups.items():
+    for (target, index, kind), rows in groups.items():
         urls = config.notify.get(target, ())
-        if index >= len(urls) or store.sends_since(target, index, "digest", window):
-            continue  # the next digest waits for the next window
-        error = await asyncio.to_thread(send, urls[index], digest_message(rows))
+        period = periods.get(kind.partition(":")[2])
+        since = datetime.now(UTC) - timedelta(seconds=period) if period else window
+        if index >= len(urls) or store.sends_since(target, index, kind, since):
+            continue  # the next digest waits for its time
+        if period and not store.sends_since(target, index, kind, datetime.min.replace(tzinfo=UTC)):
+            # The first scheduled digest of a rule waits one period from its first alert.
+            first = min(datetime.fromisoformat(str(r["created_at"])) for r in rows)
+            if datetime.now(UTC) - first < timedelta(seconds=period):
+                continue
+        message = digest_message(rows, kind.partition(":")[2] or None)
+        error = await asyncio.to_thread(send, urls[index], message)
         if error is None:
-            store.deliveries_done([(r["id"], r["alert_id"]) for r in rows], "digest")
+            store.deliveries_done([(r["id"], r["alert_id"]) for r in rows], kind)
             sent += 1
         else:
             log.warning("digest of %d alerts to %s failed: %s", len(rows), target, error)

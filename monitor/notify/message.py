@@ -102,8 +102,9 @@ def _snippet(article: dict[str, Any], hits: list[dict[str, Any]]) -> str:
     )
 
 
-def digest_message(alerts: Sequence[dict[str, Any]]) -> Message:
-    """Alerts over a target's flood limit, as one message listing every headline."""
+def digest_message(alerts: Sequence[dict[str, Any]], rule: str | None = None) -> Message:
+    """Held alerts as one message listing every headline: a flood's overflow, or a rule's
+    scheduled digest."""
     lines = []
     for alert in alerts:
         article = json.loads(alert["payload"])["article"]
@@ -111,4 +112,7 @@ def digest_message(alerts: Sequence[dict[str, Any]]) -> Message:
         url = article.get("url")
         item = f"[{headline}](<{url}>)" if url else headline
         lines.append(f"- {item} ({escape(alert['rule'])})")
-    return Message(escape(f"[DIGEST] {len(alerts)} more alerts"), "\n".join(lines))
+    title = (
+        f"[DIGEST] {rule}: {len(alerts)} alerts" if rule else f"[DIGEST] {len(alerts)} more alerts"
+    )
+    return Message(escape(title), "\n".join(lines))

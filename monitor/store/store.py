@@ -182,6 +182,7 @@ class Store:
         story_window: float,
         seen: Seen | None = None,
         targets: Mapping[str, Sequence[tuple[str, int]]] | None = None,
+        digest_rules: frozenset[str] = frozenset(),
     ) -> Recorded:
         """Store a new (or edited) article and, if it fired rules, its story and new alerts,
         all in one transaction: an alert exists exactly when its match does."""
@@ -248,8 +249,14 @@ class Store:
                         for index in range(urls):
                             db.execute(
                                 "INSERT INTO deliveries (alert_id, target, url_index,"
-                                " next_attempt) VALUES (?, ?, ?, ?)",
-                                [inserted.lastrowid, target, index, iso(moment)],
+                                " next_attempt, status) VALUES (?, ?, ?, ?, ?)",
+                                [
+                                    inserted.lastrowid,
+                                    target,
+                                    index,
+                                    iso(moment),
+                                    "held" if rule.rule in digest_rules else "pending",
+                                ],
                             )
             return Recorded(tuple(new_alerts), story_id)
 
@@ -337,7 +344,7 @@ class Store:
             target = db.execute(
                 "SELECT target, url_index FROM deliveries WHERE id = ?", [done[0][0]]
             ).fetchone()
-            sends = done[:1] if kind == "digest" else done
+            sends = done if kind == "single" else done[:1]
             for _ in sends:
                 db.execute(
                     "INSERT INTO sends (target, url_index, kind, sent_at) VALUES (?, ?, ?, ?)",
@@ -373,7 +380,8 @@ class Store:
 
     def held(self) -> list[dict[str, Any]]:
         return self.query(
-            "SELECT d.id, d.alert_id, d.target, d.url_index, a.rule, a.payload, s.title"
+            "SELECT d.id, d.alert_id, d.target, d.url_index, a.rule, a.payload, a.created_at,"
+            " s.title"
             " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
             " JOIN stories s ON s.id = a.story_id WHERE d.status = 'held' ORDER BY d.id"
         )
