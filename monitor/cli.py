@@ -297,6 +297,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     pending = store.alerts(limit=1000, status="pending")
     failed = store.alerts(limit=1000, status="failed")
     print(f"\n{len(rows)} sources; {len(pending)} alerts pending, {len(failed)} failed")
+    targets = store.delivery_states()
+    if targets:
+        print("\ntarget     delivered  pending  held  failed  last error")
+        for t in targets:
+            name = t["target"] + (f" #{t['url_index'] + 1}" if t["url_index"] else "")
+            print(
+                f"{name:<10} {t['delivered']:>9}  {t['pending']:>7}  {t['held']:>4}  "
+                f"{t['failed']:>6}  {(t['last_error'] or '')[:60]}"
+            )
     store.close()
     return 0
 

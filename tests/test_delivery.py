@@ -161,6 +161,13 @@ def test_a_delivery_that_never_succeeds_is_marked_failed(
     store.close()
     assert delivery["status"] == "failed" and alert["status"] == "failed"
     assert "127.0.0.1" not in (delivery["last_error"] or "")
+    from tests.conftest import run_cli
+
+    status = run_cli("status", "--state", str(tmp_path))
+    assert status.returncode == 0
+    assert "0 alerts pending, 1 failed" in status.stdout
+    [row] = [line for line in status.stdout.splitlines() if line.startswith("default")]
+    assert row.split()[:5] == ["default", "0", "0", "0", "1"]
 
 
 def test_special_characters_are_escaped_for_commonmark() -> None:

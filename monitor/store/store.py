@@ -359,6 +359,18 @@ class Store:
         )
         return int(rows[0]["n"])
 
+    def delivery_states(self) -> list[dict[str, Any]]:
+        """Per target URL: deliveries pending, held for a digest, failed; the last error."""
+        return self.query(
+            "SELECT target, url_index, sum(status = 'pending') AS pending,"
+            " sum(status = 'held') AS held, sum(status = 'failed') AS failed,"
+            " sum(status = 'delivered') AS delivered,"
+            " (SELECT last_error FROM deliveries e WHERE e.target = d.target"
+            "  AND e.url_index = d.url_index AND e.last_error IS NOT NULL"
+            "  ORDER BY e.id DESC LIMIT 1) AS last_error"
+            " FROM deliveries d GROUP BY target, url_index ORDER BY target, url_index"
+        )
+
     def open_incident(self, key: str, detail: str) -> bool:
         """Record an incident; False if it was already open (announced once per incident)."""
         with self.transaction() as db:
