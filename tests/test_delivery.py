@@ -43,7 +43,7 @@ def config(
     rule.update(rule_options)
     head = yaml.safe_dump(
         {
-            "settings": {"timeout": "3s"},
+            "settings": {"timeout": "3s", **(settings or {})},
             "sources": [{"name": "republika", "url": feed, "fetch_body": False}],
         },
         allow_unicode=True,
@@ -229,8 +229,8 @@ def test_retry_after_from_the_service_is_honoured(
 def test_a_flood_becomes_the_limit_of_single_alerts_plus_a_digest(
     feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
 ) -> None:
-    """100 matching stories within a minute: 10 single alerts, then one digest that lists the
-    other 90; every headline arrives exactly once."""
+    """100 matching stories within a minute, a limit of 7: 7 single alerts, then one digest
+    that lists the other 93; every headline arrives exactly once."""
     import random
 
     rng = random.Random(5)
@@ -242,18 +242,18 @@ def test_a_flood_becomes_the_limit_of_single_alerts_plus_a_digest(
     items = [(f"h{i}", h, f"http://127.0.0.1/h/{i}", h + ".") for i, h in enumerate(headlines)]
     url = feed_server.route("/flood.xml", rss(*items))
     cfg = config(
-        url, {"default": capture.url()}, settings={"flood_limit": 10, "flood_window": "10m"}
+        url, {"default": capture.url()}, settings={"flood_limit": 7, "flood_window": "10m"}
     )
     cycle(cfg, tmp_path)
     singles = [m for m in capture.received if not m["title"].startswith("[DIGEST]")]
     digests = [m for m in capture.received if m["title"].startswith("[DIGEST]")]
-    assert len(singles) == 10 and len(digests) == 1
-    assert digests[0]["title"] == "[DIGEST] 90 more alerts"
+    assert len(singles) == 7 and len(digests) == 1
+    assert digests[0]["title"] == "[DIGEST] 93 more alerts"
     seen = [m["title"].split("] ", 1)[1] for m in singles]
     seen += [line.split(" <", 1)[0][2:] for line in digests[0]["message"].splitlines()]
     assert sorted(seen) == sorted(headlines)
     cycle(cfg, tmp_path, poll=False)  # nothing left to send
-    assert len(capture.received) == 11
+    assert len(capture.received) == 8
 
 
 def test_a_source_failing_too_long_is_told_once_and_its_recovery_once(
@@ -298,3 +298,33 @@ def test_a_rule_with_a_daily_digest_sends_one_message_a_day(
     [digest] = capture.received
     assert digest["title"] == "[DIGEST] sanctions-country: 3 alerts"
     assert all(h in digest["message"] for h in headlines)
+
+
+def test_users_can_change_the_message_template(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    template = "{severity} · {headline}\n\n{entries}\n\nSeen at: {also}"
+    cfg = config(
+        seed_feed(feed_server), {"default": capture.url()}, settings={"template": template}
+    )
+    cycle(cfg, tmp_path)
+    [message] = capture.received
+    body = message["message"]
+    assert body.startswith("high · Rusia dan Iran Sepakat Lawan Sanksi AS Bersama-sama")
+    assert "Russia (Rusia" in body
+    assert "Seen at" not in body  # an empty field's paragraph is left out
+
+
+def test_a_template_with_an_unknown_field_is_a_config_error() -> None:
+    import pytest
+
+    from monitor.errors import ConfigError
+
+    with pytest.raises(ConfigError) as e:
+        parse_config(
+            "settings:\n  template: '{headline} {titel}'\nwatchlists: {w: {entries: [{name: X}]}}\n"
+            "rules: [{name: r, all: [{watchlist: w}]}]\n",
+            "rules.yaml",
+            {},
+        )
+    assert str(e.value).startswith("rules.yaml:2: settings.template: unknown field {titel}")

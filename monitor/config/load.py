@@ -27,6 +27,8 @@ from monitor.config.model import (
 from monitor.config.yamlpos import Document, Path
 from monitor.errors import ConfigError, Problem
 from monitor.models import FIELDS
+from monitor.notify.message import FIELDS as TEMPLATE_FIELDS
+from monitor.notify.message import template_fields
 from monitor.text.normalize import fold_plain
 
 T = TypeVar("T")
@@ -182,10 +184,26 @@ class _Checker:
                 m.get("flood_window"), (*path, "flood_window"), d.flood_window
             ),
             ops_after=self.duration(m.get("ops_after"), (*path, "ops_after"), d.ops_after),
+            template=self.template(m.get("template"), (*path, "template")),
             delivery_max_age=self.duration(
                 m.get("delivery_max_age"), (*path, "delivery_max_age"), d.delivery_max_age
             ),
         )
+
+    def template(self, value: Any, path: Path) -> str | None:
+        if value is None:
+            return None
+        text = self.string(value, path)
+        try:
+            unknown = template_fields(text) - TEMPLATE_FIELDS
+        except ValueError as e:
+            self.fail(path, f"invalid template: {e}")
+            return None
+        if unknown:
+            known = ", ".join(sorted(TEMPLATE_FIELDS))
+            self.fail(path, f"unknown field {{{sorted(unknown)[0]}}} (fields: {known})")
+            return None
+        return text
 
     def source(self, value: Any, path: Path) -> Source | None:
         m = self.mapping(value, path, _SOURCE_KEYS | _SOURCE_OPTIONS, required=("name", "url"))

@@ -90,6 +90,7 @@ class Settings:
     delivery_max_age: float = 24 * 3600.0  # an alert not delivered by then is marked failed
     flood_limit: int = 10  # single alerts a target gets per flood_window; the rest: a digest
     flood_window: float = 600.0
+    template: str | None = None  # the alert message; None: notify.message.DEFAULT_TEMPLATE
     ops_after: float = 6 * 3600.0  # a source failing this long raises an operational alert
 
 

@@ -22,7 +22,7 @@ import apprise
 import requests
 
 from monitor.config import Config
-from monitor.notify.message import Message, alert_message, digest_message
+from monitor.notify.message import DEFAULT_TEMPLATE, Message, alert_message, digest_message
 from monitor.sources.fetch import parse_retry_after
 from monitor.store import Store
 
@@ -126,7 +126,7 @@ async def deliver_due(
             continue
         payload = json.loads(row["payload"])
         outlets = sorted({c["source"] for c in store.story_copies(row["story_id"])})
-        message = alert_message(row, payload, outlets)
+        message = alert_message(row, payload, outlets, config.settings.template or DEFAULT_TEMPLATE)
         error = await asyncio.to_thread(send, urls[row["url_index"]], message)
         if error is None:
             store.delivery_done(row["id"], row["alert_id"])

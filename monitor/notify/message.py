@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,32 +39,54 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
+# The message's paragraphs; a paragraph whose fields are all empty is left out. Users may set
+# their own in rules.yaml (settings.template) with the same {fields}.
+DEFAULT_TEMPLATE = (
+    "**{link}**\n\n{where}\n\nRule: {rule} ({severity})\n\n{entries}\n\n> {snippet}"
+    "\n\nAlso carried by: {also}"
+)
+FIELDS = frozenset(
+    "link headline url where outlet published lang rule severity entries snippet also".split()
+)
+
+
+def template_fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
 def alert_message(
-    alert: dict[str, Any], payload: dict[str, Any], outlets: Sequence[str]
+    alert: dict[str, Any],
+    payload: dict[str, Any],
+    outlets: Sequence[str],
+    template: str = DEFAULT_TEMPLATE,
 ) -> Message:
     article = payload["article"]
-    headline = article.get("title") or alert.get("title") or "(no headline)"
-    url = article.get("url")
-    link = f"[{escape(headline)}](<{url}>)" if url else escape(headline)
-    where = " · ".join(
-        escape(x)
-        for x in (article.get("source"), article.get("published"), article.get("lang"))
-        if x
-    )
-    lines = [f"**{' '.join(link.split())}**"]
-    if where:
-        lines.append(where)
-    lines.append(f"Rule: {escape(alert['rule'])} ({escape(alert['severity'])})")
-    lines.append(escape(named_entries(payload["hits"])))
-    snippet = _snippet(article, payload.get("evidence") or payload["hits"])
-    if snippet:
-        lines.append(f"> {snippet}")
+    headline = " ".join((article.get("title") or alert.get("title") or "(no headline)").split())
+    url = article.get("url") or ""
+    parts = (article.get("source"), article.get("published"), article.get("lang"))
     others = [o for o in outlets if o != article.get("source")]
-    if others:
-        lines.append("Also carried by: " + escape(", ".join(others)))
+    values = {
+        "headline": escape(headline),
+        "url": url,
+        "link": f"[{escape(headline)}](<{url}>)" if url else escape(headline),
+        "where": " · ".join(escape(x) for x in parts if x),
+        "outlet": escape(article.get("source") or ""),
+        "published": escape(article.get("published") or ""),
+        "lang": escape(article.get("lang") or ""),
+        "rule": escape(alert["rule"]),
+        "severity": escape(alert["severity"]),
+        "entries": escape(named_entries(payload["hits"])),
+        "snippet": _snippet(article, payload.get("evidence") or payload["hits"]),
+        "also": escape(", ".join(others)),
+    }
+    paragraphs = [
+        p.format_map(values)
+        for p in template.split("\n\n")
+        if not template_fields(p) or any(values[f] for f in template_fields(p))
+    ]
     severity = str(alert["severity"]).upper()
     # The title is CommonMark too: Apprise reads it in the body's format.
-    return Message(escape(f"[{severity}] {headline[:240]}"), "\n\n".join(lines))
+    return Message(escape(f"[{severity}] {headline[:240]}"), "\n\n".join(paragraphs))
 
 
 def named_entries(hits: list[dict[str, Any]]) -> str:
