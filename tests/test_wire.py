@@ -84,8 +84,8 @@ def message() -> object:
             "alias": "Rosneft",
             "text": "Rosneft",
             "field": "title",
-            "start": 15,
-            "end": 22,
+            "start": 16,
+            "end": 23,
             "score": 100.0,
         },
         {
@@ -148,6 +148,7 @@ def test_telegram_gets_a_parse_mode_it_accepts(wire: Path) -> None:
     else:
         assert_balanced_markdown(text)
     assert "Rosneft" in text and "traders" in text and "Other Wire" in text
+    assert "*Rosneft*" in text.replace("\\*", "")  # the matched name in bold
 
 
 def assert_balanced_markdown(text: str) -> None:
