@@ -160,3 +160,35 @@ def assert_balanced_markdown(text: str) -> None:
     for mark in "*_`":
         assert bare.count(mark) % 2 == 0, (mark, text)
     assert "[" not in bare and "]" not in bare, text
+
+
+def test_email_gets_html_and_a_plain_subject() -> None:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) receives what `mailto://` sends."""
+    from aiosmtpd.controller import Controller
+
+    received: list[str] = []
+
+    class Handler:
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            received.append(envelope.content.decode("utf-8", "replace"))  # type: ignore[attr-defined]
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    smtp = Controller(Handler(), hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        url = f"mailto://127.0.0.1:{port}?from=monitor@example.com&to=analyst@example.com&mode=insecure"
+        assert apprise_send(url, message()) is None  # type: ignore[arg-type]
+    finally:
+        smtp.stop()
+    import email
+    from email import policy
+
+    [raw] = received
+    mail = email.message_from_string(raw, policy=policy.default)
+    assert mail["Subject"] == f"[HIGH] {HEADLINE}"
+    html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert '<a href="https://news.example/a?x=1&amp;y=2">' in html
+    assert "&amp; &lt;Co&gt;" in html and "<strong>Rosneft</strong>" in html

@@ -31,6 +31,8 @@ log = logging.getLogger("monitor")
 Send = Callable[[str, Message], "str | None"]  # the error, or None when acknowledged
 # Services that hand the message to a program, not a person: plain text, no markup.
 _RAW_WEBHOOKS = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
+# E-mail turns the Markdown body into HTML but sends the subject as it is.
+_PLAIN_SUBJECTS = frozenset({"mailto", "mailtos"})
 FIRST_RETRY = 30.0  # seconds; doubles per attempt
 LONGEST_WAIT = 3600.0
 
@@ -77,10 +79,13 @@ def apprise_send(url: str, message: Message) -> str | None:
     service = apprise.Apprise.instantiate(url)
     if service is None:
         return "not a valid Apprise URL"
-    if url.split(":", 1)[0].lower() in _RAW_WEBHOOKS:
+    scheme = url.split(":", 1)[0].lower()
+    if scheme in _RAW_WEBHOOKS:
         (title, body), body_format = message.plain(), apprise.NotifyFormat.TEXT
     else:
         title, body, body_format = message.title, message.body, apprise.NotifyFormat.MARKDOWN
+        if scheme in _PLAIN_SUBJECTS:
+            title = message.plain()[0]
     with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
         ok = service.notify(body=body, title=title, body_format=body_format)
     if ok:
