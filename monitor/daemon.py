@@ -63,6 +63,8 @@ async def dispatch(store: Store, config: Config) -> None:
         await check_sources(store, config)
     except StoreError as e:
         log.error("%s", e)
+    except Exception:  # the delivery boundary: a bug here must not stop the polling
+        log.exception("delivery: unexpected error")
 
 
 def format_alert(alert: dict[str, Any]) -> str:
