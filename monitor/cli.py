@@ -271,7 +271,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     path = rules_path(args)
     config = load_config(path)
     setup_logging()
-    daemon = Daemon(path, state_dir(args), config)
+    daemon = Daemon(path, state_dir(args), config, http=os.environ.get("MONITOR_HTTP") or None)
     asyncio.run(daemon.run())
     return 0
 

@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config, Source, load_config
 from monitor.errors import ConfigError
+from monitor.health import HealthServer
 from monitor.notify.deliver import Delivered, deliver_due
 from monitor.notify.message import named_entries
 from monitor.notify.ops import check_sources, tell
@@ -33,6 +34,7 @@ log = logging.getLogger("monitor")
 RELOAD_CHECK = 5.0  # seconds between looks at rules.yaml's modification time
 PRUNE_EVERY = 6 * 3600.0
 DELIVERY_CHECK = 10.0  # seconds between looks at the outbox for retries that are due
+STOP_GRACE = 7.0  # seconds work under way may take to finish after SIGTERM (all within 10)
 
 
 def announce(store: Store, out: Callable[[str], None] = print) -> int:
@@ -100,8 +102,9 @@ async def run_once(config: Config, state_dir: Path, report: Callable[[PollReport
 
 
 class Daemon:
-    def __init__(self, rules_path: Path, state_dir: Path, config: Config):
+    def __init__(self, rules_path: Path, state_dir: Path, config: Config, http: str | None = None):
         self.rules_path = rules_path
+        self.http = http  # host:port of /healthz and /metrics, or None
         self.config = config
         self.store = Store(state_dir)
         self.fetcher = Fetcher(config.settings)
@@ -109,7 +112,11 @@ class Daemon:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.stopping = asyncio.Event()
         self.polls = self.failures = self.alerts = 0
+        self.started = datetime.now(UTC)
+        self.last_cycle: datetime | None = None  # the end of the last poll
+        self.last_success: datetime | None = None
         self._mtime = self._rules_mtime()
+        self._work: set[asyncio.Task[None]] = set()  # polls and deliveries under way
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -127,6 +134,9 @@ class Daemon:
             next_run_time=datetime.now(UTC),
         )
         self.scheduler.start()
+        health = HealthServer(self.health)
+        if self.http:
+            await health.start(self.http)
         log.info(
             "watching %d sources with %d rules; state in %s",
             len(self.config.sources),
@@ -134,10 +144,70 @@ class Daemon:
             self.store.path,
         )
         await self.stopping.wait()
+        await self._shut_down(health)
+
+    async def _shut_down(self, health: HealthServer) -> None:
+        """Stop scheduling, let work under way finish for a few seconds (a cancelled poll is
+        simply polled again next time; an unacknowledged delivery stays in the outbox), close."""
         self.scheduler.shutdown(wait=False)
+        if self._work:
+            _, late = await asyncio.wait(self._work, timeout=STOP_GRACE)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        await health.close()
         await self.fetcher.aclose()
         self.store.close()
         log.info("stopped: %d polls, %d failed, %d alerts", self.polls, self.failures, self.alerts)
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        """Healthy: the scheduler runs, a poll succeeded lately, the store takes writes."""
+        now = datetime.now(UTC)
+        longest = max(
+            [s.interval or self.config.settings.interval for s in self.config.sources] or [0]
+        )
+        blind_after = max(3 * longest, 3600.0)
+        problems = []
+        if not self.scheduler.running:
+            problems.append("the scheduler is not running")
+        if (
+            self.config.sources
+            and (now - (self.last_success or self.started)).total_seconds() > blind_after
+        ):
+            problems.append(f"no successful poll for more than {blind_after / 3600:g} h")
+        try:
+            self.store.check_writable()
+            sources = self.store.sources()
+            pending = len(self.store.alerts(limit=10_000, status="pending"))
+            failed = len(self.store.alerts(limit=10_000, status="failed"))
+        except StoreError as e:
+            problems.append(str(e))
+            sources, pending, failed = [], 0, 0
+        details = {
+            "problems": problems,
+            "scheduler": "running" if self.scheduler.running else "stopped",
+            "started": self.started.isoformat(timespec="seconds"),
+            "last_cycle": self.last_cycle.isoformat(timespec="seconds")
+            if self.last_cycle
+            else None,
+            "sources": {
+                r["name"]: {
+                    "last_success": r.get("last_success"),
+                    "last_error": r.get("last_error"),
+                    "error_count": r.get("error_count"),
+                    "backoff_until": r.get("backoff_until"),
+                }
+                for r in sources
+            },
+            "alerts": {"pending": pending, "failed": failed},
+        }
+        return not problems, details
+
+    def _track(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(coroutine)
+        self._work.add(task)
+        task.add_done_callback(self._work.discard)
+        return task
 
     def _stop(self, sig: signal.Signals) -> None:
         log.info("%s received: stopping", sig.name)
@@ -163,6 +233,9 @@ class Daemon:
             )
 
     async def _poll(self, name: str) -> None:
+        await self._track(self._poll_now(name))
+
+    async def _poll_now(self, name: str) -> None:
         source = next((s for s in self.config.sources if s.name == name), None)
         if source is None:
             return
@@ -171,6 +244,9 @@ class Daemon:
         if until and datetime.fromisoformat(until) > datetime.now(UTC):
             return  # failing, or asked to wait: the backoff decides
         result = await self.monitor.poll(source)
+        self.last_cycle = datetime.now(UTC)
+        if result.error is None:
+            self.last_success = self.last_cycle
         self.polls += 1
         self.failures += result.error is not None
         self.alerts += len(result.alerts)
@@ -179,7 +255,7 @@ class Daemon:
             await dispatch(self.store, self.config)
 
     async def _deliver(self) -> None:
-        await dispatch(self.store, self.config)
+        await self._track(dispatch(self.store, self.config))
 
     async def _reload(self) -> None:
         mtime = self._rules_mtime()

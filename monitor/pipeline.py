@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from monitor import metrics
 from monitor.config import Config, Source, load_config
 from monitor.matching import Matcher
 from monitor.models import Article, MatchResult
@@ -95,6 +96,10 @@ class Monitor:
         except Exception as e:  # the per-source boundary: a bug must not kill the daemon
             log.exception("%s: unexpected error", source.name)
             return self._failed(source, state, f"internal error: {type(e).__name__}", started)
+        outcome = "not_modified" if polled.not_modified else "ok"
+        metrics.POLLS.labels(source.name, outcome).inc()
+        metrics.ARTICLES.labels(source.name).inc(new)
+        metrics.POLL_SECONDS.observe(time.monotonic() - started)
         self.store.record_poll(
             source.name,
             error=None,
@@ -126,6 +131,7 @@ class Monitor:
         until = datetime.now(UTC) + timedelta(seconds=delay * random.uniform(0.8, 1.2))
         if retry_after is not None:
             until = max(until, retry_after)
+        metrics.POLLS.labels(source.name, "error").inc()
         try:
             self.store.record_poll(source.name, error=error, backoff_until=until)
         except StoreError as e:
@@ -161,6 +167,8 @@ class Monitor:
             result = self.pipeline.match(article)
             new += seen is None
             matched += bool(result.fired)
+            for rule in result.fired:
+                metrics.MATCHES.labels(rule).inc()
             recorded = self.store.record(
                 source.name,
                 article,
@@ -174,6 +182,8 @@ class Monitor:
                 self._digest_rules,
             )
             alerts.extend((rule, recorded.story_id or 0) for rule in recorded.new_alerts)
+            for rule in recorded.new_alerts:
+                metrics.ALERTS.labels(rule).inc()
         return new, matched, alerts
 
     async def poll_all(self, sources: list[Source] | None = None) -> list[PollReport]:

@@ -119,3 +119,51 @@ def test_run_alerts_reloads_and_stops_on_sigterm(feed_server: FeedServer, tmp_pa
     output = "\n".join(daemon.drain())
     assert "Traceback" not in output
     assert output.count("ALERT [") == 1
+
+
+def test_health_metrics_and_json_logs(feed_server: FeedServer, tmp_path: Path) -> None:
+    """With MONITOR_HTTP, `run` answers /healthz (200 with per-source state) and /metrics
+    (Prometheus text, monitor_ series); its log lines are JSON when not on a terminal."""
+    import json
+    import os
+    import socket
+    import urllib.request
+
+    seed = seed_article()
+    url = feed_server.route(
+        "/r.xml", rss(("rep-1", seed.title, "http://127.0.0.1/rep", seed.body[:1500]), lang="id")
+    )
+    rules = tmp_path / "rules.yaml"
+    rules_file(rules, f"  - {{name: republika, url: '{url}', fetch_body: false}}\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    os.environ["MONITOR_HTTP"] = f"127.0.0.1:{port}"
+    try:
+        daemon = Process("run", "--rules", str(rules), "--state", str(tmp_path / "state"))
+    finally:
+        del os.environ["MONITOR_HTTP"]
+    try:
+        daemon.wait_for("republika: 1 new, 1 matched, 1 alert")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+            assert r.status == 200
+            health = json.load(r)
+        assert health["healthy"] and health["scheduler"] == "running"
+        assert health["sources"]["republika"]["error_count"] == 0
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            metrics = r.read().decode()
+        assert 'monitor_polls_total{outcome="ok",source="republika"} 1.0' in metrics
+        assert 'monitor_alerts_total{rule="sanctions-country"} 1.0' in metrics
+        assert "monitor_poll_seconds_bucket" in metrics
+        daemon.proc.send_signal(signal.SIGTERM)
+        assert daemon.proc.wait(timeout=10) == 0
+    finally:
+        if daemon.proc.poll() is None:
+            daemon.proc.kill()
+            daemon.proc.wait()
+        daemon.proc.stdout.close()  # type: ignore[union-attr]
+        daemon.proc.stderr.close()  # type: ignore[union-attr]
+    logs = [line for line in daemon.drain() if line.startswith("{")]
+    events = [json.loads(line) for line in logs]
+    assert any(e["message"].startswith("stopped: ") for e in events)
+    assert all({"time", "level", "message"} <= e.keys() for e in events)

@@ -13,6 +13,7 @@ import logging
 import random
 import re
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from typing import Any
 import apprise
 import requests
 
+from monitor import metrics
 from monitor.config import Config
 from monitor.notify.message import DEFAULT_TEMPLATE, Message, alert_message, digest_message
 from monitor.sources.fetch import parse_retry_after
@@ -127,18 +129,23 @@ async def deliver_due(
         singles = store.sends_since(row["target"], row["url_index"], "single", window)
         if singles >= config.settings.flood_limit:
             store.hold(row["id"])
+            metrics.DELIVERIES.labels(row["target"], "held").inc()
             held += 1
             continue
         payload = json.loads(row["payload"])
         outlets = sorted({c["source"] for c in store.story_copies(row["story_id"])})
         message = alert_message(row, payload, outlets, config.settings.template or DEFAULT_TEMPLATE)
+        started = time.monotonic()
         error = await asyncio.to_thread(send, urls[row["url_index"]], message)
+        metrics.DELIVERY_SECONDS.observe(time.monotonic() - started)
         if error is None:
             store.delivery_done(row["id"], row["alert_id"])
+            metrics.DELIVERIES.labels(row["target"], "sent").inc()
             sent += 1
             continue
         retry_at = _retry_at(row, config, getattr(error, "retry_after", None))
         store.delivery_failed(row["id"], row["alert_id"], error, retry_at)
+        metrics.DELIVERIES.labels(row["target"], "retry" if retry_at else "failed").inc()
         if retry_at is None:
             failed += 1
             text = f"alert {row['alert_id']} to {row['target']} failed for good: {error}"
@@ -156,6 +163,8 @@ async def deliver_due(
                 error,
             )
     digests = await _send_digests(store, config, send, window)
+    for state in store.delivery_states():
+        metrics.PENDING.labels(state["target"]).set(state["pending"] + state["held"])
     return Delivered(sent, retrying, failed, held, digests)
 
 

@@ -295,6 +295,14 @@ class Store:
 
     # -- reading and housekeeping -----------------------------------------------------------
 
+    def check_writable(self) -> None:
+        """Raise StoreError unless a write transaction can start (locked, read-only file)."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error as e:
+            raise StoreError(f"the store {self.path} cannot be written: {e}") from e
+
     def sources(self) -> list[dict[str, Any]]:
         return self.query("SELECT * FROM sources ORDER BY name")
 

@@ -1,0 +1,47 @@
+"""Prometheus series, all `monitor_`-prefixed, in one registry owned by the process."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+REGISTRY = CollectorRegistry()
+
+POLLS = Counter(
+    "monitor_polls",
+    "Polls of a source, by outcome (ok, not_modified, error)",
+    ["source", "outcome"],
+    registry=REGISTRY,
+)
+ARTICLES = Counter(
+    "monitor_articles", "New articles seen, by source", ["source"], registry=REGISTRY
+)
+MATCHES = Counter(
+    "monitor_matches", "Articles that fired a rule, by rule", ["rule"], registry=REGISTRY
+)
+ALERTS = Counter(
+    "monitor_alerts", "Alerts raised (one per story and rule)", ["rule"], registry=REGISTRY
+)
+DELIVERIES = Counter(
+    "monitor_deliveries",
+    "Delivery attempts by target and outcome (sent, retry, failed, held)",
+    ["target", "outcome"],
+    registry=REGISTRY,
+)
+PENDING = Gauge(
+    "monitor_deliveries_pending",
+    "Deliveries waiting to be sent, by target",
+    ["target"],
+    registry=REGISTRY,
+)
+POLL_SECONDS = Histogram(
+    "monitor_poll_seconds",
+    "Time to poll one source (fetch, parse, match, store)",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+    registry=REGISTRY,
+)
+DELIVERY_SECONDS = Histogram(
+    "monitor_delivery_seconds",
+    "Time for a service to acknowledge one message",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+    registry=REGISTRY,
+)
