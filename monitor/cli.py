@@ -18,6 +18,7 @@ from typing import IO
 from monitor import __version__
 from monitor.articles import article_from_record, read_jsonl
 from monitor.config import load_config
+from monitor.config.schema import rules_schema
 from monitor.daemon import Daemon, format_alert, run_once
 from monitor.errors import ConfigError, InputError, MonitorError
 from monitor.logs import setup_logging
@@ -143,6 +144,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     test.add_argument("target", nargs="?", help="a target in rules.yaml's notify (default: all)")
     test.set_defaults(handler=cmd_notify_test)
+
+    schema = command(
+        "schema",
+        "print the JSON Schema of rules.yaml (for editors)",
+        "sanctions-monitor schema > docs/rules.schema.json",
+    )
+    schema.set_defaults(handler=cmd_schema)
 
     wl = command(
         "watchlists",
@@ -345,6 +353,11 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
             print(f"{where}: {'arrived' if error is None else 'FAILED: ' + error}")
             failures += error is not None
     return EXIT_INPUT if failures else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(rules_schema(), indent=2, ensure_ascii=False))
+    return 0
 
 
 def cmd_watchlists(args: argparse.Namespace) -> int:

@@ -34,8 +34,29 @@ from monitor.text.normalize import fold_plain
 T = TypeVar("T")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
-_SOURCE_KEYS = {"name", "url", "type", "interval", "fetch_body", "lang", "headers"}
-_SOURCE_OPTIONS = {"query", "items", "fields", "link_selector", "max_items"}
+# The keys each part of rules.yaml accepts: the validator and the JSON Schema (`schema`) both
+# read them from here.
+TOP_KEYS = frozenset({"settings", "sources", "watchlists", "rules", "notify"})
+SOURCE_KEYS = frozenset({"name", "url", "type", "interval", "fetch_body", "lang", "headers"})
+SOURCE_OPTIONS = frozenset({"query", "items", "fields", "link_selector", "max_items"})
+WATCHLIST_KEYS = frozenset({"description", "fuzzy", "entries"})
+ENTRY_KEYS = frozenset({"name", "aliases", "exclude"})
+ALIAS_KEYS = frozenset({"text", "regex", "case", "exact", "langs"})
+RULE_KEYS = frozenset(
+    {
+        "name",
+        "description",
+        "severity",
+        "all",
+        "any",
+        "none",
+        "within",
+        "min_score",
+        "notify",
+        "digest",
+    }
+)
+CONDITION_KEYS = frozenset({"watchlist", "entries", "fields", "min_count", "min_score"})
 
 
 def load_config(path: str | FsPath, env: dict[str, str] | None = None) -> Config:
@@ -134,8 +155,9 @@ class _Checker:
     # -- sections ---------------------------------------------------------------------------
 
     def config(self, data: Any) -> Config | None:
-        top = {"settings", "sources", "watchlists", "rules", "notify"}
-        root = self.mapping({} if data is None else data, (), top, required=("watchlists", "rules"))
+        root = self.mapping(
+            {} if data is None else data, (), set(TOP_KEYS), required=("watchlists", "rules")
+        )
         if root is None:
             return None
         settings = self.settings(root.get("settings"), ("settings",))
@@ -206,7 +228,7 @@ class _Checker:
         return text
 
     def source(self, value: Any, path: Path) -> Source | None:
-        m = self.mapping(value, path, _SOURCE_KEYS | _SOURCE_OPTIONS, required=("name", "url"))
+        m = self.mapping(value, path, set(SOURCE_KEYS | SOURCE_OPTIONS), required=("name", "url"))
         if m is None:
             return None
         url = self.string(m.get("url"), (*path, "url"))
@@ -232,7 +254,7 @@ class _Checker:
             fetch_body=fetch_body,
             lang=self.string(m.get("lang"), (*path, "lang")) or None,
             headers=headers,
-            options={k: v for k, v in m.items() if k in _SOURCE_OPTIONS},
+            options={k: v for k, v in m.items() if k in SOURCE_OPTIONS},
         )
 
     def watchlists(self, value: Any, path: Path) -> dict[str, Watchlist]:
@@ -249,7 +271,7 @@ class _Checker:
         return out
 
     def watchlist(self, name: str, value: Any, path: Path) -> Watchlist | None:
-        m = self.mapping(value, path, {"description", "fuzzy", "entries"}, required=("entries",))
+        m = self.mapping(value, path, set(WATCHLIST_KEYS), required=("entries",))
         if m is None:
             return None
         entries = self.items(m.get("entries"), (*path, "entries"), self.entry)
@@ -265,7 +287,7 @@ class _Checker:
         )
 
     def entry(self, value: Any, path: Path) -> Entry | None:
-        m = self.mapping(value, path, {"name", "aliases", "exclude"}, required=("name",))
+        m = self.mapping(value, path, set(ENTRY_KEYS), required=("name",))
         if m is None:
             return None
         name = self.string(m.get("name"), (*path, "name"))
@@ -279,8 +301,7 @@ class _Checker:
     def alias(self, value: Any, path: Path) -> AliasSpec | None:
         if not isinstance(value, dict):
             value = {"text": value}
-        keys = {"text", "regex", "case", "exact", "langs"}
-        m = self.mapping(value, path, keys)
+        m = self.mapping(value, path, set(ALIAS_KEYS))
         if m is None:
             return None
         if ("text" in m) == ("regex" in m):
@@ -345,19 +366,7 @@ class _Checker:
         watchlists: Mapping[str, Watchlist],
         notify: Mapping[str, tuple[str, ...]],
     ) -> Rule | None:
-        keys = {
-            "name",
-            "description",
-            "severity",
-            "all",
-            "any",
-            "none",
-            "within",
-            "min_score",
-            "notify",
-            "digest",
-        }
-        m = self.mapping(value, path, keys, required=("name",))
+        m = self.mapping(value, path, set(RULE_KEYS), required=("name",))
         if m is None:
             return None
         if not m.get("all") and not m.get("any"):
@@ -416,8 +425,7 @@ class _Checker:
     def condition(
         self, value: Any, path: Path, watchlists: Mapping[str, Watchlist]
     ) -> Condition | None:
-        keys = {"watchlist", "entries", "fields", "min_count", "min_score"}
-        m = self.mapping(value, path, keys, required=("watchlist",))
+        m = self.mapping(value, path, set(CONDITION_KEYS), required=("watchlist",))
         if m is None or "watchlist" not in m:
             return None
         name = self.string(m["watchlist"], (*path, "watchlist"))

@@ -1,0 +1,162 @@
+"""rules.yaml as a JSON Schema, for editors (VS Code's YAML extension completes and checks keys
+as the user types). Built from the same key sets as the validator; `check` stays the source of
+truth for what the schema cannot say (unknown watchlists, regexes, environment variables)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from monitor.config.load import (
+    ALIAS_KEYS,
+    CONDITION_KEYS,
+    ENTRY_KEYS,
+    RULE_KEYS,
+    SOURCE_KEYS,
+    SOURCE_OPTIONS,
+    TOP_KEYS,
+    WATCHLIST_KEYS,
+)
+from monitor.config.model import SEVERITIES, SOURCE_TYPES, Settings
+from monitor.models import FIELDS
+
+DURATION: dict[str, Any] = {
+    "description": "a duration: 30s, 15m, 6h, 1d (or seconds)",
+    "anyOf": [{"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*[smhd]?\s*$"}, {"type": "number"}],
+}
+TEXT = {"type": "string"}
+TEXTS = {"type": "array", "items": TEXT}
+
+
+def _object(
+    properties: dict[str, Any], keys: frozenset[str], required: list[str] | None = None
+) -> dict[str, Any]:
+    assert set(properties) == keys, set(properties) ^ keys  # one definition per accepted key
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def rules_schema() -> dict[str, Any]:
+    durations = {
+        "interval",
+        "jitter",
+        "retention",
+        "story_window",
+        "timeout",
+        "max_backoff",
+        "delivery_max_age",
+        "flood_window",
+        "ops_after",
+    }
+    settings = {
+        f.name: DURATION
+        if f.name in durations
+        else {"type": "number"}
+        if f.type in ("float", "int")
+        else TEXT
+        for f in dataclasses.fields(Settings)
+    }
+    settings["template"] = {"type": "string", "description": "the alert message, CommonMark"}
+    source = _object(
+        {
+            "name": TEXT,
+            "url": TEXT,
+            "type": {"enum": list(SOURCE_TYPES)},
+            "interval": DURATION,
+            "fetch_body": {"enum": ["auto", True, False]},
+            "lang": TEXT,
+            "headers": {"type": "object", "additionalProperties": TEXT},
+            "query": TEXT,
+            "items": TEXT,
+            "fields": {"type": "object", "additionalProperties": TEXT},
+            "link_selector": TEXT,
+            "max_items": {"type": "integer", "minimum": 1},
+        },
+        SOURCE_KEYS | SOURCE_OPTIONS,
+        ["name", "url"],
+    )
+    alias = {
+        "anyOf": [
+            TEXT,
+            _object(
+                {
+                    "text": TEXT,
+                    "regex": TEXT,
+                    "case": {"type": "boolean"},
+                    "exact": {"type": "boolean"},
+                    "langs": TEXTS,
+                },
+                ALIAS_KEYS,
+            ),
+        ]
+    }
+    entry = _object(
+        {"name": TEXT, "aliases": {"type": "array", "items": alias}, "exclude": TEXTS},
+        ENTRY_KEYS,
+        ["name"],
+    )
+    watchlist = _object(
+        {
+            "description": TEXT,
+            "fuzzy": {"type": "boolean"},
+            "entries": {"type": "array", "items": entry},
+        },
+        WATCHLIST_KEYS,
+        ["entries"],
+    )
+    condition = _object(
+        {
+            "watchlist": TEXT,
+            "entries": TEXTS,
+            "fields": {"type": "array", "items": {"enum": list(FIELDS)}},
+            "min_count": {"type": "integer", "minimum": 1},
+            "min_score": {"type": "number", "minimum": 0, "maximum": 100},
+        },
+        CONDITION_KEYS,
+        ["watchlist"],
+    )
+    conditions = {"type": "array", "items": condition}
+    rule = _object(
+        {
+            "name": TEXT,
+            "description": TEXT,
+            "severity": {"enum": list(SEVERITIES)},
+            "all": conditions,
+            "any": conditions,
+            "none": conditions,
+            "within": {"anyOf": [{"const": "sentence"}, {"type": "integer", "minimum": 1}]},
+            "min_score": {"type": "number", "minimum": 0, "maximum": 100},
+            "notify": TEXTS,
+            "digest": {"anyOf": [{"enum": ["hourly", "daily"]}, DURATION]},
+        },
+        RULE_KEYS,
+        ["name"],
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "sanctions-monitor rules.yaml",
+        **_object(
+            {
+                "settings": {
+                    "type": "object",
+                    "properties": settings,
+                    "additionalProperties": False,
+                },
+                "sources": {"type": ["array", "null"], "items": source},
+                "watchlists": {"type": "object", "additionalProperties": watchlist},
+                "rules": {"type": "array", "items": rule},
+                "notify": {
+                    "type": ["object", "null"],
+                    "additionalProperties": {"anyOf": [TEXT, TEXTS]},
+                },
+            },
+            TOP_KEYS,
+            ["watchlists", "rules"],
+        ),
+    }
