@@ -155,6 +155,12 @@ def test_health_metrics_and_json_logs(feed_server: FeedServer, tmp_path: Path) -
         assert 'monitor_polls_total{outcome="ok",source="republika"} 1.0' in metrics
         assert 'monitor_alerts_total{rule="sanctions-country"} 1.0' in metrics
         assert "monitor_poll_seconds_bucket" in metrics
+        # The image's HEALTHCHECK (no curl: the interpreter) says healthy too.
+        dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+        check = json.loads(dockerfile.split("CMD [", 1)[1].split("]\n", 1)[0].join("[]"))
+        check = [part.replace("127.0.0.1:8080", f"127.0.0.1:{port}") for part in check]
+        check[0] = sys.executable
+        assert subprocess.run(check, timeout=15).returncode == 0
         daemon.proc.send_signal(signal.SIGTERM)
         assert daemon.proc.wait(timeout=10) == 0
     finally:
