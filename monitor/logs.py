@@ -32,5 +32,12 @@ def setup_logging(verbose: bool = False) -> None:
         handler.setFormatter(JsonFormatter())
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     # httpx logs every request URL at INFO, and a URL may carry a token in its query string.
-    for noisy in ("httpx", "httpcore", "apscheduler", "trafilatura", "charset_normalizer"):
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "apscheduler",
+        "trafilatura",
+        "charset_normalizer",
+        "apprise",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)

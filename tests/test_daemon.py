@@ -169,7 +169,38 @@ def test_health_metrics_and_json_logs(feed_server: FeedServer, tmp_path: Path) -
             daemon.proc.wait()
         daemon.proc.stdout.close()  # type: ignore[union-attr]
         daemon.proc.stderr.close()  # type: ignore[union-attr]
-    logs = [line for line in daemon.drain() if line.startswith("{")]
+    output = daemon.drain()
+    assert not any("Traceback" in line for line in output)
+    logs = [line for line in output if line.startswith("{")]
     events = [json.loads(line) for line in logs]
     assert any(e["message"].startswith("stopped: ") for e in events)
     assert all({"time", "level", "message"} <= e.keys() for e in events)
+
+
+def test_healthz_says_unhealthy_and_why(tmp_path: Path) -> None:
+    """Not yet scheduling, a store another process has locked: 503 reasons, in words."""
+    import sqlite3
+
+    from monitor.config.load import load_config
+    from monitor.daemon import Daemon
+
+    rules = tmp_path / "rules.yaml"
+    rules_file(rules, "  - {name: s, url: 'http://127.0.0.1:9/never'}\n")
+    daemon = Daemon(rules, tmp_path / "state", load_config(rules))
+    healthy, details = daemon.health()
+    assert not healthy and details["problems"] == ["the scheduler is not running"]
+    assert details["sources"] == {} and details["alerts"] == {"pending": 0, "failed": 0}
+    import monitor.store.store as store_module
+
+    holder = sqlite3.connect(tmp_path / "state" / "monitor.db", timeout=0)
+    holder.execute("BEGIN EXCLUSIVE")
+    original, store_module.BUSY_TIMEOUT_MS = store_module.BUSY_TIMEOUT_MS, 50
+    try:
+        daemon.store.db.execute("PRAGMA busy_timeout = 50")
+        healthy, details = daemon.health()
+    finally:
+        store_module.BUSY_TIMEOUT_MS = original
+        holder.rollback()
+        holder.close()
+        daemon.store.close()
+    assert not healthy and any("cannot be written" in p for p in details["problems"])
