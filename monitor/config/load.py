@@ -19,6 +19,7 @@ from monitor.config.model import (
     Condition,
     Config,
     Entry,
+    ListImport,
     Rule,
     Settings,
     Source,
@@ -26,6 +27,7 @@ from monitor.config.model import (
 )
 from monitor.config.yamlpos import Document, Path
 from monitor.errors import ConfigError, Problem
+from monitor.lists.formats import FORMATS
 from monitor.models import FIELDS
 from monitor.notify.message import FIELDS as TEMPLATE_FIELDS
 from monitor.notify.message import template_fields
@@ -39,7 +41,11 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 TOP_KEYS = frozenset({"settings", "sources", "watchlists", "rules", "notify"})
 SOURCE_KEYS = frozenset({"name", "url", "type", "interval", "fetch_body", "lang", "headers"})
 SOURCE_OPTIONS = frozenset({"query", "items", "fields", "link_selector", "max_items"})
-WATCHLIST_KEYS = frozenset({"description", "fuzzy", "entries"})
+WATCHLIST_KEYS = frozenset(
+    {"description", "fuzzy", "entries", "import", "refresh", "schemas", "programs"}
+)
+IMPORT_KEYS = frozenset({"format", "url"})
+LIST_SCHEMAS = ("individual", "entity", "vessel", "aircraft")
 ENTRY_KEYS = frozenset({"name", "aliases", "exclude"})
 ALIAS_KEYS = frozenset({"text", "regex", "case", "exact", "langs"})
 RULE_KEYS = frozenset(
@@ -271,9 +277,11 @@ class _Checker:
         return out
 
     def watchlist(self, name: str, value: Any, path: Path) -> Watchlist | None:
-        m = self.mapping(value, path, set(WATCHLIST_KEYS), required=("entries",))
+        m = self.mapping(value, path, set(WATCHLIST_KEYS))
         if m is None:
             return None
+        if "entries" not in m and "import" not in m:
+            self.fail(path, "a watchlist needs 'entries', 'import' or both")
         entries = self.items(m.get("entries"), (*path, "entries"), self.entry)
         names = [e.name for e in entries]
         for i, entry_name in enumerate(names):
@@ -284,6 +292,35 @@ class _Checker:
             entries=tuple(entries),
             description=self.string(m.get("description"), (*path, "description")),
             fuzzy=self.boolean(m.get("fuzzy"), (*path, "fuzzy"), True),
+            imports=self.list_import(m, path) if "import" in m else None,
+        )
+
+    def list_import(self, m: dict[str, Any], path: Path) -> ListImport | None:
+        spec = self.mapping(m["import"], (*path, "import"), set(IMPORT_KEYS), ("format", "url"))
+        if spec is None or "format" not in spec or "url" not in spec:
+            return None
+        kind = self.string(spec["format"], (*path, "import", "format"))
+        if kind not in FORMATS:
+            self.fail(
+                (*path, "import", "format"), f"unknown list format '{kind}' ({', '.join(FORMATS)})"
+            )
+        schemas = [
+            self.string(x, (*path, "schemas", i))
+            for i, x in enumerate(self.seq(m.get("schemas"), (*path, "schemas")))
+        ]
+        for i, schema in enumerate(schemas):
+            if schema not in LIST_SCHEMAS:
+                self.fail((*path, "schemas", i), f"expected one of {', '.join(LIST_SCHEMAS)}")
+        programs = [
+            self.string(x, (*path, "programs", i))
+            for i, x in enumerate(self.seq(m.get("programs"), (*path, "programs")))
+        ]
+        return ListImport(
+            format=kind,
+            url=self.string(spec["url"], (*path, "import", "url")),
+            refresh=self.duration(m.get("refresh"), (*path, "refresh"), 86400.0),
+            schemas=frozenset(schemas),
+            programs=frozenset(programs),
         )
 
     def entry(self, value: Any, path: Path) -> Entry | None:

@@ -32,11 +32,23 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class ListImport:
+    """An official list a watchlist is filled from (issue: lists as watchlists)."""
+
+    format: str  # ofac-csv | un-xml | opensanctions-csv
+    url: str  # https://... or a local path
+    refresh: float = 86400.0
+    schemas: frozenset[str] = frozenset()  # individual | entity | vessel | aircraft; empty: all
+    programs: frozenset[str] = frozenset()  # empty: all
+
+
+@dataclass(frozen=True)
 class Watchlist:
     name: str
     entries: tuple[Entry, ...]
     description: str = ""
     fuzzy: bool = True
+    imports: ListImport | None = None
 
 
 @dataclass(frozen=True)

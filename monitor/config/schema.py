@@ -11,6 +11,8 @@ from monitor.config.load import (
     ALIAS_KEYS,
     CONDITION_KEYS,
     ENTRY_KEYS,
+    IMPORT_KEYS,
+    LIST_SCHEMAS,
     RULE_KEYS,
     SOURCE_KEYS,
     SOURCE_OPTIONS,
@@ -18,6 +20,7 @@ from monitor.config.load import (
     WATCHLIST_KEYS,
 )
 from monitor.config.model import SEVERITIES, SOURCE_TYPES, Settings
+from monitor.lists.formats import FORMATS
 from monitor.models import FIELDS
 
 DURATION: dict[str, Any] = {
@@ -101,15 +104,22 @@ def rules_schema() -> dict[str, Any]:
         ENTRY_KEYS,
         ["name"],
     )
+    list_import = _object(
+        {"format": {"enum": list(FORMATS)}, "url": TEXT}, IMPORT_KEYS, ["format", "url"]
+    )
     watchlist = _object(
         {
             "description": TEXT,
             "fuzzy": {"type": "boolean"},
             "entries": {"type": "array", "items": entry},
+            "import": list_import,
+            "refresh": DURATION,
+            "schemas": {"type": "array", "items": {"enum": list(LIST_SCHEMAS)}},
+            "programs": TEXTS,
         },
         WATCHLIST_KEYS,
-        ["entries"],
     )
+    watchlist["anyOf"] = [{"required": ["entries"]}, {"required": ["import"]}]
     condition = _object(
         {
             "watchlist": TEXT,

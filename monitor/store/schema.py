@@ -129,3 +129,36 @@ def m004_incidents(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m005_lists(db: Database) -> None:
+    db.executescript(
+        """
+        -- Each accepted download of an official list is a version; the matcher uses the
+        -- newest, so a refused or failed refresh never leaves it without a list.
+        CREATE TABLE list_versions (
+            list TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            fetched_at TEXT NOT NULL,
+            sha256 TEXT NOT NULL,       -- of the downloaded bytes: an unchanged file is no version
+            entities INTEGER NOT NULL,
+            PRIMARY KEY (list, version)
+        );
+        CREATE TABLE list_entities (
+            list TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            entity_id TEXT NOT NULL,
+            data TEXT NOT NULL,         -- ListEntity as JSON
+            PRIMARY KEY (list, version, entity_id)
+        );
+        -- Per list: validators for conditional GET, the last refresh and its error.
+        CREATE TABLE list_state (
+            list TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            last_refresh TEXT,
+            last_error TEXT
+        );
+        """
+    )

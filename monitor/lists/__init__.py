@@ -1,0 +1,1 @@
+"""Official sanctions lists as watchlists: import, snapshots, name variants."""

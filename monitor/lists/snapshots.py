@@ -1,0 +1,69 @@
+"""List snapshots in the store: save a validated version, read the newest, diff two."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from monitor.lists.model import ListEntity
+from monitor.store.store import Store, iso, now
+
+
+@dataclass(frozen=True)
+class Diff:
+    added: list[ListEntity]
+    removed: list[ListEntity]
+    changed: list[tuple[ListEntity, ListEntity]]
+
+
+def latest_version(store: Store, name: str) -> dict[str, object] | None:
+    rows = store.query(
+        "SELECT * FROM list_versions WHERE list = ? ORDER BY version DESC LIMIT 1", [name]
+    )
+    return rows[0] if rows else None
+
+
+def entities(store: Store, name: str, version: int | None = None) -> list[ListEntity]:
+    if version is None:
+        latest = latest_version(store, name)
+        if latest is None:
+            return []
+        version = int(str(latest["version"]))
+    rows = store.query(
+        "SELECT data FROM list_entities WHERE list = ? AND version = ? ORDER BY entity_id",
+        [name, version],
+    )
+    return [ListEntity.from_json(r["data"]) for r in rows]
+
+
+def save(store: Store, name: str, items: list[ListEntity], sha256: str) -> int:
+    latest = latest_version(store, name)
+    version = int(str(latest["version"])) + 1 if latest else 1
+    with store.transaction() as db:
+        db.execute(
+            "INSERT INTO list_versions (list, version, fetched_at, sha256, entities)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [name, version, iso(now()), sha256, len(items)],
+        )
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO list_entities (list, version, entity_id, data)"
+            " VALUES (?, ?, ?, ?)",
+            [(name, version, e.id, e.to_json()) for e in items],
+        )
+        # Two versions are kept: the current one and the one `lists diff` compares it with.
+        db.execute("DELETE FROM list_entities WHERE list = ? AND version < ?", [name, version - 1])
+    return version
+
+
+def diff(store: Store, name: str) -> Diff:
+    rows = store.query(
+        "SELECT version FROM list_versions WHERE list = ? ORDER BY version DESC LIMIT 2", [name]
+    )
+    if len(rows) < 2:
+        return Diff(entities(store, name), [], [])
+    new = {e.id: e for e in entities(store, name, rows[0]["version"])}
+    old = {e.id: e for e in entities(store, name, rows[1]["version"])}
+    return Diff(
+        [new[i] for i in new.keys() - old.keys()],
+        [old[i] for i in old.keys() - new.keys()],
+        [(old[i], new[i]) for i in new.keys() & old.keys() if old[i] != new[i]],
+    )
