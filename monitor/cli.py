@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import sys
@@ -17,16 +18,19 @@ from typing import IO
 
 from monitor import __version__
 from monitor.articles import article_from_record, read_jsonl
-from monitor.config import load_config
+from monitor.config import Config, load_config
 from monitor.config.schema import rules_schema
 from monitor.daemon import Daemon, format_alert, run_once
 from monitor.errors import ConfigError, InputError, MonitorError
+from monitor.lists import snapshots as list_snapshots
+from monitor.lists.refresh import refresh as refresh_list
 from monitor.logs import setup_logging
 from monitor.models import Article, MatchResult
 from monitor.notify.deliver import apprise_send
 from monitor.notify.message import Message
 from monitor.pipeline import Pipeline, PollReport
 from monitor.rules.explain import ansi_mark, explain, plain_mark
+from monitor.sources.fetch import Fetcher
 from monitor.store import Store
 from monitor.text.lang import detect
 
@@ -145,6 +149,16 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("target", nargs="?", help="a target in rules.yaml's notify (default: all)")
     test.set_defaults(handler=cmd_notify_test)
 
+    lists = command(
+        "lists",
+        "official lists: refresh now, show an entity, diff the last two versions",
+        "sanctions-monitor lists refresh ofac_sdn",
+    )
+    lists.add_argument("action", choices=["refresh", "show", "diff"])
+    lists.add_argument("name", nargs="?", help="the watchlist (refresh: all when left out)")
+    lists.add_argument("entity", nargs="?", help="show: the entity id on the list")
+    lists.set_defaults(handler=cmd_lists)
+
     schema = command(
         "schema",
         "print the JSON Schema of rules.yaml (for editors)",
@@ -170,7 +184,7 @@ def state_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    pipeline = Pipeline.from_file(rules_path(args))
+    pipeline = Pipeline.from_file(rules_path(args), state_dir(args))
     config = pipeline.config
     entries = sum(len(w.entries) for w in config.watchlists.values())
     aliases = sum(1 for a in pipeline.matcher.aliases if not a.exclude)
@@ -183,7 +197,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    pipeline = Pipeline.from_file(rules_path(args))
+    pipeline = Pipeline.from_file(rules_path(args), state_dir(args))
     errors = 0
     out = sys.stdout
     if args.file:
@@ -222,7 +236,7 @@ def _result_record(result: MatchResult) -> dict[str, object]:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     article = _explain_article(args)
-    pipeline = Pipeline.from_file(rules_path(args))
+    pipeline = Pipeline.from_file(rules_path(args), state_dir(args))
     result = pipeline.match(article)
     lang = article.lang or detect(f"{article.title}\n{article.body[:2000]}")
     mark = ansi_mark if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else plain_mark
@@ -355,18 +369,66 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
     return EXIT_INPUT if failures else 0
 
 
+def cmd_lists(args: argparse.Namespace) -> int:
+    config = load_config(rules_path(args))
+    imported = {n: wl.imports for n, wl in config.watchlists.items() if wl.imports}
+    if args.name and args.name not in imported:
+        raise InputError(
+            f"no watchlist '{args.name}' imports a list (imported: {', '.join(imported) or 'none'})"
+        )
+    if args.action != "refresh" and not args.name:
+        raise InputError(f"lists {args.action} needs a watchlist name")
+    store = Store(state_dir(args))
+    try:
+        if args.action == "refresh":
+            return asyncio.run(
+                _refresh_lists(config, store, [args.name] if args.name else list(imported))
+            )
+        if args.action == "show":
+            found = [e for e in list_snapshots.entities(store, args.name) if e.id == args.entity]
+            if not found:
+                raise InputError(f"no entity '{args.entity}' in the last version of {args.name}")
+            print(json.dumps(dataclasses.asdict(found[0]), ensure_ascii=False, indent=2))
+            return 0
+        change = list_snapshots.diff(store, args.name)
+        for label, group in (("added", change.added), ("removed", change.removed)):
+            for e in group:
+                print(f"{label:<8} {e.id}  {e.caption}  ({', '.join(e.programs)})")
+        for old, new in change.changed:
+            print(f"changed  {new.id}  {old.caption} -> {new.caption}")
+        print(
+            f"{len(change.added)} added, {len(change.removed)} removed, "
+            f"{len(change.changed)} changed"
+        )
+        return 0
+    finally:
+        store.close()
+
+
+async def _refresh_lists(config: Config, store: Store, names: list[str]) -> int:
+    fetcher = Fetcher(config.settings)
+    failures = 0
+    try:
+        for name in names:
+            spec = config.watchlists[name].imports
+            assert spec is not None
+            result = await refresh_list(name, spec, store, fetcher)
+            print(f"{name}: {result.message}")
+            failures += result.message.startswith("refresh failed")
+    finally:
+        await fetcher.aclose()
+    return EXIT_INPUT if failures else 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(rules_schema(), indent=2, ensure_ascii=False))
     return 0
 
 
 def cmd_watchlists(args: argparse.Namespace) -> int:
-    pipeline = Pipeline.from_file(rules_path(args))
+    pipeline = Pipeline.from_file(rules_path(args), state_dir(args))
     by_entry: dict[tuple[str, str], list[dict[str, object]]] = {}
-    for wl in pipeline.config.watchlists.values():
-        for entry in wl.entries:
-            by_entry[(wl.name, entry.name)] = []
-    for alias in pipeline.matcher.aliases:
+    for alias in pipeline.matcher.aliases:  # as compiled: imported lists included
         compiled: dict[str, object] = {"alias": alias.written, "normalized": alias.norm}
         options = {
             "case": alias.case,
@@ -379,7 +441,7 @@ def cmd_watchlists(args: argparse.Namespace) -> int:
         compiled.update({k: v for k, v in options.items() if v})
         if alias.langs:
             compiled["langs"] = sorted(alias.langs)
-        by_entry[(alias.watchlist, alias.entry)].append(compiled)
+        by_entry.setdefault((alias.watchlist, alias.entry), []).append(compiled)
     for (watchlist, name), compiled_aliases in by_entry.items():
         record = {
             "watchlist": watchlist,

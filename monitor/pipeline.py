@@ -6,6 +6,7 @@ import asyncio
 import logging
 import random
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 
 from monitor import metrics
 from monitor.config import Config, Source, load_config
+from monitor.lists.model import ListEntity
+from monitor.lists.watchlist import load_lists, with_lists
 from monitor.matching import Matcher
 from monitor.models import Article, MatchResult
 from monitor.notify.deliver import targets_of
@@ -30,13 +33,15 @@ log = logging.getLogger("monitor")
 class Pipeline:
     """Compiled rules. Building one indexes every alias; reuse it for many articles."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, lists: Mapping[str, Sequence[ListEntity]] | None = None):
         self.config = config
-        self.matcher = Matcher(config.watchlists)
+        self.matcher = Matcher(with_lists(config, lists or {}))
 
     @classmethod
-    def from_file(cls, path: str | Path) -> Pipeline:
-        return cls(load_config(path))
+    def from_file(cls, path: str | Path, state_dir: Path | None = None) -> Pipeline:
+        """The rules, with imported lists from the last good snapshots in `state_dir`."""
+        config = load_config(path)
+        return cls(config, load_lists(config, state_dir))
 
     def match(self, article: Article) -> MatchResult:
         hits = self.matcher.find(article)

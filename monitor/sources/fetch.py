@@ -66,6 +66,7 @@ class Fetcher:
         last_modified: str | None = None,
         headers: dict[str, str] | None = None,
         guard_from: str | None = None,
+        max_bytes: int | None = None,
     ) -> Fetched:
         """GET `url`. With `guard_from` (the feed's URL), every hop must pass `link_allowed`."""
         request_headers = dict(headers or {})
@@ -75,7 +76,9 @@ class Fetcher:
             request_headers["If-Modified-Since"] = last_modified
         try:
             async with asyncio.timeout(self.settings.timeout):
-                return await self._follow(url, request_headers, guard_from)
+                return await self._follow(
+                    url, request_headers, guard_from, max_bytes or self.settings.max_bytes
+                )
         except TimeoutError:
             raise FetchError(f"timed out after {self.settings.timeout:g} s") from None
         except httpx.TooManyRedirects:
@@ -83,18 +86,20 @@ class Fetcher:
         except httpx.HTTPError as e:
             raise FetchError(f"{type(e).__name__}: {_no_secrets(str(e))}") from None
 
-    async def _follow(self, url: str, headers: dict[str, str], guard_from: str | None) -> Fetched:
+    async def _follow(
+        self, url: str, headers: dict[str, str], guard_from: str | None, max_bytes: int
+    ) -> Fetched:
         for _ in range(MAX_REDIRECTS + 1):
             if guard_from is not None and not await link_allowed(url, guard_from):
                 raise FetchError(f"refused: {_safe(url)} is not a public address")
             async with self._hosts[urlsplit(url).netloc]:
-                fetched = await self._once(url, headers)
+                fetched = await self._once(url, headers, max_bytes)
             if isinstance(fetched, Fetched):
                 return fetched
             url = fetched  # a redirect's target
         raise FetchError("too many redirects")
 
-    async def _once(self, url: str, headers: dict[str, str]) -> Fetched | str:
+    async def _once(self, url: str, headers: dict[str, str], max_bytes: int) -> Fetched | str:
         async with self.client.stream("GET", url, headers=headers) as response:
             status = response.status_code
             if status in (301, 302, 303, 307, 308) and "location" in response.headers:
@@ -114,8 +119,8 @@ class Fetcher:
             body = bytearray()
             async for chunk in response.aiter_bytes():
                 body += chunk
-                if len(body) > self.settings.max_bytes:
-                    raise FetchError(f"answer larger than {self.settings.max_bytes:,} bytes")
+                if len(body) > max_bytes:
+                    raise FetchError(f"answer larger than {max_bytes:,} bytes")
             return Fetched(
                 str(response.url),
                 bytes(body),

@@ -1,0 +1,93 @@
+"""Refresh an official list: download (conditional GET, or a local path), parse, validate, and
+only then replace the last good snapshot. A refused or failed refresh keeps the old one."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+from monitor.config.model import ListImport
+from monitor.errors import MonitorError
+from monitor.lists import snapshots
+from monitor.lists.formats import FORMATS, ListFormatError
+from monitor.lists.model import ListEntity
+from monitor.sources.fetch import Fetcher, FetchError
+from monitor.store import Store
+from monitor.store.store import iso, now
+
+MAX_DROP = 0.2  # a new version with 20 % fewer entries than the last is refused as truncated
+LIST_MAX_BYTES = 300 * 1024 * 1024  # the EU file is large; a 1 GB answer is refused
+
+
+class ListRefused(MonitorError):
+    """The download is not a trustworthy new version."""
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    name: str
+    version: int | None  # None: unchanged or failed
+    entities: int = 0
+    message: str = ""
+
+
+async def refresh(name: str, spec: ListImport, store: Store, fetcher: Fetcher) -> Refreshed:
+    """One list, never raising: the outcome and its message (recorded in the store)."""
+    try:
+        result = await _refresh(name, spec, store, fetcher)
+        error = None
+    except (FetchError, ListFormatError, ListRefused, OSError) as e:
+        result, error = Refreshed(name, None, message=f"refresh failed: {e}"), str(e)
+    with store.transaction() as db:
+        db.execute(
+            "INSERT INTO list_state (list, last_refresh, last_error) VALUES (?, ?, ?)"
+            " ON CONFLICT(list) DO UPDATE SET last_refresh = excluded.last_refresh,"
+            " last_error = excluded.last_error",
+            [name, iso(now()), error],
+        )
+    return result
+
+
+async def _refresh(name: str, spec: ListImport, store: Store, fetcher: Fetcher) -> Refreshed:
+    siblings, read = FORMATS[spec.format]
+    files = await _download(spec.url, siblings, fetcher)
+    digest = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()
+    latest = snapshots.latest_version(store, name)
+    if latest and latest["sha256"] == digest:
+        return Refreshed(name, None, int(str(latest["entities"])), "unchanged")
+    main = Path(spec.url).name
+    items: list[ListEntity] = read(files) if spec.format == "ofac-csv" else read(files[main])
+    if not items:
+        raise ListRefused("the download has no entries")
+    if latest and len(items) < int(str(latest["entities"])) * (1 - MAX_DROP):
+        raise ListRefused(
+            f"{len(items)} entries where the last version had {latest['entities']}: refused as"
+            " truncated (the last good version stays in use)"
+        )
+    version = snapshots.save(store, name, items, digest)
+    return Refreshed(name, version, len(items), f"version {version}: {len(items)} entries")
+
+
+async def _download(url: str, siblings: tuple[str, ...], fetcher: Fetcher) -> dict[str, bytes]:
+    """The main file (required) and its siblings from the same folder (when they exist)."""
+    main = Path(url).name
+    files = {main: await _read(url, fetcher)}
+    for sibling in siblings:
+        with contextlib.suppress(FetchError, OSError):  # alt.csv and friends are optional
+            files[sibling] = await _read(_beside(url, sibling), fetcher)
+    return files
+
+
+async def _read(url: str, fetcher: Fetcher) -> bytes:
+    if url.startswith(("http://", "https://")):
+        return (await fetcher.get(url, max_bytes=LIST_MAX_BYTES)).body
+    return Path(url.removeprefix("file://")).read_bytes()
+
+
+def _beside(url: str, name: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return urljoin(url, name)
+    return str(Path(url.removeprefix("file://")).with_name(name))

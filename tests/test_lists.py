@@ -1,0 +1,180 @@
+"""Official lists as watchlists: real samples imported from 127.0.0.1 or a path, their quirks
+survived, hostile or truncated downloads refused without losing the last good snapshot, and the
+names news really writes found in text."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import yaml
+
+from monitor.config.load import parse_config
+from monitor.lists import snapshots
+from monitor.lists.formats import read_ofac_csv, read_opensanctions_csv, read_un_xml
+from monitor.lists.refresh import refresh
+from monitor.models import Article
+from monitor.pipeline import Pipeline
+from monitor.sources.fetch import Fetcher
+from monitor.store import Store
+from tests.conftest import FIXTURES, run_cli
+from tests.feedserver import FeedServer, billion_laughs, feed_server
+
+__all__ = ["feed_server"]
+
+LISTS = FIXTURES / "lists"
+OFAC_FILES = ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv")
+
+
+def ofac(folder: str) -> dict[str, bytes]:
+    return {n: (LISTS / folder / n).read_bytes() for n in OFAC_FILES}
+
+
+def test_ofac_csv_quirks() -> None:
+    """-0- nulls, a.k.a. hidden in Remarks, programs joined as `A] [B`, schemas."""
+    entities = {e.id: e for e in read_ofac_csv(ofac("ofac_sdn_csv_mini"))}
+    iran = entities["11195"]
+    assert iran.schema == "entity" and iran.programs == ("NPWMD", "IFSR", "IRAN-CON-ARMS-EO")
+    names = {n.name for n in iran.names}
+    assert {"HESA", "IAMI", "IRAN AIRCRAFT MANUFACTURING INDUSTRIES"} <= names  # alt.csv, Remarks
+    assert entities["47371"].schema == "vessel" and entities["20540"].schema == "aircraft"
+    assert all("-0-" not in n.name for e in entities.values() for n in e.names)
+
+
+def test_ofac_csv_with_crlf_and_a_ctrl_z_byte() -> None:
+    files = ofac("ofac_sdn_csv_mini")
+    files["sdn.csv"] = files["sdn.csv"].replace(b"\n", b"\r\n") + b"\x1a"
+    assert len(read_ofac_csv(files)) == len(read_ofac_csv(ofac("ofac_sdn_csv_mini")))
+
+
+def test_un_xml_keeps_original_script_and_marks_low_quality_aliases_weak() -> None:
+    entities = read_un_xml((LISTS / "un_consolidated_excerpt.xml").read_bytes())
+    assert {e.schema for e in entities} == {"individual", "entity"}
+    assert any(any("\u0600" <= ch <= "\u06ff" for n in e.names for ch in n.name) for e in entities)
+    assert any(n.weak for e in entities for n in e.names)
+
+
+def test_opensanctions_csv_splits_multiscript_aliases() -> None:
+    entities = read_opensanctions_csv((LISTS / "opensanctions_targets_simple.csv").read_bytes())
+    assert len(entities) == 20
+    saud = next(e for e in entities if e.id == "Q270540")
+    assert "سعود بن إبراهيم الشريم" in {n.name for n in saud.names}
+
+
+def rules(tmp_path: Path, url: str, fmt: str = "ofac-csv", name: str = "ofac_sdn") -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "watchlists": {
+                    name: {"import": {"format": fmt, "url": url}, "refresh": "1d"},
+                    "terms": {
+                        "fuzzy": False,
+                        "entries": [{"name": "sanctions", "aliases": ["sanction*"]}],
+                    },
+                },
+                "rules": [{"name": "listed", "all": [{"watchlist": name}, {"watchlist": "terms"}]}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def refresh_now(path: Path, state: Path, name: str = "ofac_sdn") -> str:
+    config = parse_config(path.read_text(encoding="utf-8"), str(path), {})
+
+    async def go() -> str:
+        store, fetcher = Store(state), Fetcher(config.settings)
+        try:
+            spec = config.watchlists[name].imports
+            assert spec is not None
+            return (await refresh(name, spec, store, fetcher)).message
+        finally:
+            await fetcher.aclose()
+            store.close()
+
+    return asyncio.run(go())
+
+
+def test_import_from_loopback_match_real_name_forms_and_keep_weak_names_quiet(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    for n in OFAC_FILES:
+        feed_server.route(
+            f"/ofac/{n}", (LISTS / "ofac_sdn_csv_2019" / n).read_bytes(), content_type="text/csv"
+        )
+    path = rules(tmp_path, feed_server.url("/ofac/sdn.csv"))
+    assert refresh_now(path, tmp_path / "state").startswith("version 1: 7379 entries")
+    assert refresh_now(path, tmp_path / "state") == "unchanged"
+    pipeline = Pipeline.from_file(path, tmp_path / "state")
+
+    def entries(text: str) -> set[str]:
+        return {
+            h.entry for h in pipeline.matcher.find(Article("a", text)) if h.watchlist == "ofac_sdn"
+        }
+
+    assert "MADURO MOROS, Nicolas [22790]" in entries(
+        "New sanctions target Nicolás Maduro and his allies"
+    )
+    assert any(
+        e.startswith("CABELLO RONDON, Diosdado") for e in entries("Diosdado Cabello was sanctioned")
+    )
+    # A mention of one person does not hit another entity that shares a word.
+    assert not any(e.startswith("FELIX B. MADURO") for e in entries("Nicolás Maduro spoke"))
+    # Single common words from the list never fire alone.
+    assert entries("Dan and Let were there, said John.") == set()
+
+
+def test_truncated_or_hostile_downloads_keep_the_last_good_snapshot(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    full = (LISTS / "ofac_sdn_csv_2019" / "sdn.csv").read_bytes()
+    feed_server.route("/o/sdn.csv", full, content_type="text/csv")
+    path = rules(tmp_path, feed_server.url("/o/sdn.csv"))
+    state = tmp_path / "state"
+    assert refresh_now(path, state).startswith("version 1")
+    feed_server.route("/o/sdn.csv", full[: len(full) // 3].rsplit(b"\n", 1)[0] + b"\n")
+    assert "refused as truncated" in refresh_now(path, state)
+    feed_server.route("/o/sdn.csv", b"")
+    assert "no entries" in refresh_now(path, state)
+    feed_server.huge("/o/sdn.csv", size=400 * 1024 * 1024)  # past the 300 MB cap
+    assert "larger than" in refresh_now(path, state)
+    store = Store(state)
+    assert snapshots.latest_version(store, "ofac_sdn")["entities"] == 7379  # type: ignore[index]
+    [row] = store.query("SELECT last_error FROM list_state")
+    store.close()
+    assert "larger than" in row["last_error"]
+
+    un = rules(tmp_path, feed_server.url("/un.xml"), fmt="un-xml", name="un")
+    feed_server.route("/un.xml", billion_laughs())
+    assert "entity expansion" in refresh_now(un, state, "un")
+
+
+def test_lists_commands_show_and_diff_between_two_versions(tmp_path: Path) -> None:
+    folder = tmp_path / "ofac"
+    shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
+    path = rules(tmp_path, str(folder / "sdn.csv"))
+    state = str(tmp_path / "state")
+    first = run_cli("lists", "refresh", "--rules", str(path), "--state", state)
+    assert first.returncode == 0 and "ofac_sdn: version 1: 17 entries" in first.stdout
+    sdn = (folder / "sdn.csv").read_text(encoding="utf-8")
+    lines = sdn.splitlines(keepends=True)
+    changed = [line.replace("TASCA", "TASCA II") for line in lines if not line.startswith("10278,")]
+    changed.append(
+        '99999,"NEW LISTED TRADING LLC",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n'
+    )
+    (folder / "sdn.csv").write_text("".join(changed), encoding="utf-8")
+    second = run_cli("lists", "refresh", "ofac_sdn", "--rules", str(path), "--state", state)
+    assert "version 2: 17 entries" in second.stdout
+    diff = run_cli("lists", "diff", "ofac_sdn", "--rules", str(path), "--state", state)
+    assert "added    99999  NEW LISTED TRADING LLC  (RUSSIA-EO14024)" in diff.stdout
+    assert "removed  10278  LOGAN MOREY, Elvis Angus" in diff.stdout
+    assert "changed  52327  TASCA -> TASCA II" in diff.stdout
+    show = run_cli("lists", "show", "ofac_sdn", "11195", "--rules", str(path), "--state", state)
+    assert (
+        show.returncode == 0 and '"IRAN AIRCRAFT MANUFACTURING INDUSTRIAL COMPANY"' in show.stdout
+    )
+    listed = run_cli("watchlists", "--rules", str(path), "--state", state)
+    assert "NEW LISTED TRADING LLC [99999]" in listed.stdout
