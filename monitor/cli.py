@@ -319,6 +319,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     pending = store.alerts(limit=1000, status="pending")
     failed = store.alerts(limit=1000, status="failed")
     print(f"\n{len(rows)} sources; {len(pending)} alerts pending, {len(failed)} failed")
+    lists = store.query(
+        "SELECT s.list, s.last_refresh, s.last_error, v.version, v.entities FROM list_state s"
+        " LEFT JOIN list_versions v ON v.list = s.list AND v.version ="
+        " (SELECT max(version) FROM list_versions WHERE list = s.list) ORDER BY s.list"
+    )
+    if lists:
+        print("\nlist         version  entities  last refresh               last error")
+        for r in lists:
+            print(
+                f"{r['list']:<12} {r['version'] or '-':>7}  {r['entities'] or 0:>8}  "
+                f"{r['last_refresh'] or 'never':<25}  {(r['last_error'] or '')[:60]}"
+            )
     targets = store.delivery_states()
     if targets:
         print("\ntarget     delivered  pending  held  failed  last error")

@@ -23,6 +23,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.config import Config, Source, load_config
 from monitor.errors import ConfigError
 from monitor.health import HealthServer
+from monitor.lists.refresh import refresh_due
+from monitor.lists.watchlist import stored_lists
 from monitor.notify.deliver import Delivered, deliver_due
 from monitor.notify.message import named_entries
 from monitor.notify.ops import check_sources, tell
@@ -34,6 +36,7 @@ log = logging.getLogger("monitor")
 RELOAD_CHECK = 5.0  # seconds between looks at rules.yaml's modification time
 PRUNE_EVERY = 6 * 3600.0
 DELIVERY_CHECK = 10.0  # seconds between looks at the outbox for retries that are due
+LIST_CHECK = 600.0  # seconds between looks for lists due for a refresh
 STOP_GRACE = 7.0  # seconds work under way may take to finish after SIGTERM (all within 10)
 
 
@@ -85,9 +88,11 @@ async def run_once(config: Config, state_dir: Path, report: Callable[[PollReport
     """Poll every source once, record, announce; the number of new alerts."""
     store = Store(state_dir)
     fetcher = Fetcher(config.settings)
-    monitor = Monitor(Pipeline(config), store, fetcher)
     alerts = 0
     try:
+        for refreshed in await refresh_due(config, store, fetcher):
+            log.info("list %s: %s", refreshed.name, refreshed.message)
+        monitor = Monitor(Pipeline(config, stored_lists(config, store)), store, fetcher)
         polls = [asyncio.ensure_future(monitor.poll(s)) for s in config.sources]
         for finished in asyncio.as_completed(polls):
             result = await finished
@@ -108,7 +113,9 @@ class Daemon:
         self.config = config
         self.store = Store(state_dir)
         self.fetcher = Fetcher(config.settings)
-        self.monitor = Monitor(Pipeline(config), self.store, self.fetcher)
+        self.monitor = Monitor(
+            Pipeline(config, stored_lists(config, self.store)), self.store, self.fetcher
+        )
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.stopping = asyncio.Event()
         self.polls = self.failures = self.alerts = 0
@@ -125,6 +132,14 @@ class Daemon:
         self._schedule(self.config.sources)
         self.scheduler.add_job(self._reload, IntervalTrigger(seconds=RELOAD_CHECK), id="reload")
         self.scheduler.add_job(self._prune, IntervalTrigger(seconds=PRUNE_EVERY), id="prune")
+        self.scheduler.add_job(
+            self._refresh_lists,
+            IntervalTrigger(seconds=LIST_CHECK),
+            id="lists",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
         self.scheduler.add_job(
             self._deliver,
             IntervalTrigger(seconds=DELIVERY_CHECK),
@@ -254,6 +269,20 @@ class Daemon:
         if result.alerts:
             await dispatch(self.store, self.config)
 
+    async def _refresh_lists(self) -> None:
+        """Refresh the lists that are due; a new version rebuilds the matcher."""
+        results = await refresh_due(self.config, self.store, self.fetcher)
+        for result in results:
+            (log.info if result.version or result.message == "unchanged" else log.warning)(
+                "list %s: %s", result.name, result.message
+            )
+        if any(r.version for r in results):
+            self.monitor = Monitor(
+                Pipeline(self.config, stored_lists(self.config, self.store)),
+                self.store,
+                self.fetcher,
+            )
+
     async def _deliver(self) -> None:
         await self._track(dispatch(self.store, self.config))
 
@@ -270,7 +299,9 @@ class Daemon:
             )
             return
         self.config = config
-        self.monitor = Monitor(Pipeline(config), self.store, self.fetcher)
+        self.monitor = Monitor(
+            Pipeline(config, stored_lists(config, self.store)), self.store, self.fetcher
+        )
         self._schedule(config.sources)
         log.info(
             "reloaded %s: %d sources, %d rules",

@@ -178,3 +178,50 @@ def test_lists_commands_show_and_diff_between_two_versions(tmp_path: Path) -> No
     )
     listed = run_cli("watchlists", "--rules", str(path), "--state", state)
     assert "NEW LISTED TRADING LLC [99999]" in listed.stdout
+
+
+def test_once_refreshes_due_lists_and_alerts_on_a_listed_name(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """`once` refreshes the list (never fetched by match/explain), then matches the news with it;
+    `status` shows the list's version and size."""
+    from tests.test_polling import rss
+
+    folder = tmp_path / "ofac"
+    shutil.copytree(LISTS / "ofac_sdn_csv_2019", folder)
+    path = rules(tmp_path, str(folder / "sdn.csv"))
+    item = (
+        "m1",
+        "US widens sanctions on Nicolás Maduro's inner circle",
+        "http://127.0.0.1/m1",
+        "Treasury sanctioned officials close to Nicolás Maduro on Friday.",
+    )
+    feed = feed_server.route("/m.xml", rss(item))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text + yaml.safe_dump({"sources": [{"name": "wire", "url": feed, "fetch_body": False}]})
+    )
+    state = str(tmp_path / "state")
+    before = run_cli(
+        "match",
+        "--rules",
+        str(path),
+        "--state",
+        state,
+        stdin='{"id": 1, "title": "Nicolás Maduro sanctions"}\n',
+    )
+    assert '"alert": false' in before.stdout  # no snapshot yet, and match never fetches
+    once = run_cli("once", "--rules", str(path), "--state", state)
+    assert once.returncode == 0, once.stderr
+    assert "ALERT [medium] listed: US widens sanctions on Nicolás Maduro" in once.stdout
+    after = run_cli(
+        "match",
+        "--rules",
+        str(path),
+        "--state",
+        state,
+        stdin='{"id": 1, "title": "Nicolás Maduro sanctions"}\n',
+    )
+    assert '"entry": "MADURO MOROS, Nicolas [22790]"' in after.stdout
+    status = run_cli("status", "--state", state)
+    assert "ofac_sdn" in status.stdout and "7379" in status.stdout

@@ -6,10 +6,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
-from monitor.config.model import ListImport
+from monitor.config.model import Config, ListImport
 from monitor.errors import MonitorError
 from monitor.lists import snapshots
 from monitor.lists.formats import FORMATS, ListFormatError
@@ -91,3 +92,21 @@ def _beside(url: str, name: str) -> str:
     if url.startswith(("http://", "https://")):
         return urljoin(url, name)
     return str(Path(url.removeprefix("file://")).with_name(name))
+
+
+def due(store: Store, name: str, spec: ListImport) -> bool:
+    """Never refreshed, or not for `refresh` seconds."""
+    rows = store.query("SELECT last_refresh FROM list_state WHERE list = ?", [name])
+    if not rows or not rows[0]["last_refresh"]:
+        return True
+    last = datetime.fromisoformat(rows[0]["last_refresh"])
+    return (now() - last).total_seconds() >= spec.refresh
+
+
+async def refresh_due(config: Config, store: Store, fetcher: Fetcher) -> list[Refreshed]:
+    """Every imported list whose time has come; one failing list does not stop the others."""
+    return [
+        await refresh(name, wl.imports, store, fetcher)
+        for name, wl in config.watchlists.items()
+        if wl.imports is not None and due(store, name, wl.imports)
+    ]

@@ -45,6 +45,11 @@ def with_lists(config: Config, lists: Mapping[str, Sequence[ListEntity]]) -> dic
     }
 
 
+def stored_lists(config: Config, store: Store) -> dict[str, list[ListEntity]]:
+    """The last good snapshot of every imported list."""
+    return {n: snapshots.entities(store, n) for n, wl in config.watchlists.items() if wl.imports}
+
+
 def load_lists(config: Config, state_dir: Path | None) -> dict[str, list[ListEntity]]:
     """The last good snapshot of every imported list in the state directory (never fetched
     here: `lists refresh`, `once` and `run` do that). No state directory: no lists."""
@@ -53,6 +58,6 @@ def load_lists(config: Config, state_dir: Path | None) -> dict[str, list[ListEnt
         return {}
     store = Store(state_dir)
     try:
-        return {name: snapshots.entities(store, name) for name in names}
+        return stored_lists(config, store)
     finally:
         store.close()
