@@ -24,11 +24,12 @@ from monitor.daemon import Daemon, format_alert, run_once
 from monitor.errors import ConfigError, InputError, MonitorError
 from monitor.lists import snapshots as list_snapshots
 from monitor.lists.refresh import refresh as refresh_list
+from monitor.lists.watchlist import stored_lists
 from monitor.logs import setup_logging
 from monitor.models import Article, MatchResult
 from monitor.notify.deliver import apprise_send
 from monitor.notify.message import Message
-from monitor.pipeline import Pipeline, PollReport
+from monitor.pipeline import Monitor, Pipeline, PollReport
 from monitor.rules.explain import ansi_mark, explain, plain_mark
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store
@@ -272,8 +273,10 @@ def _explain_article(args: argparse.Namespace) -> Article:
 def cmd_once(args: argparse.Namespace) -> int:
     config = load_config(rules_path(args))
     setup_logging()
-    if not config.sources:
-        print(f"{config.path} lists no sources: nothing to poll.", file=sys.stderr)
+    if not config.sources and not any(wl.imports for wl in config.watchlists.values()):
+        print(
+            f"{config.path} lists no sources and imports no list: nothing to do.", file=sys.stderr
+        )
         return 0
     total = len(config.sources)
     done = 0
@@ -418,6 +421,7 @@ def cmd_lists(args: argparse.Namespace) -> int:
 
 
 async def _refresh_lists(config: Config, store: Store, names: list[str]) -> int:
+    """Refresh now; a new version raises its list-change alerts (sent by `once` or `run`)."""
     fetcher = Fetcher(config.settings)
     failures = 0
     try:
@@ -427,6 +431,10 @@ async def _refresh_lists(config: Config, store: Store, names: list[str]) -> int:
             result = await refresh_list(name, spec, store, fetcher)
             print(f"{name}: {result.message}")
             failures += result.message.startswith("refresh failed")
+            if result.version and result.version > 1:
+                monitor = Monitor(Pipeline(config, stored_lists(config, store)), store, fetcher)
+                if raised := monitor.record_list_change(name, result.version):
+                    print(f"{name}: {raised} list-change alert{'s' if raised > 1 else ''} raised")
     finally:
         await fetcher.aclose()
     return EXIT_INPUT if failures else 0

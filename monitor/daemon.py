@@ -90,9 +90,12 @@ async def run_once(config: Config, state_dir: Path, report: Callable[[PollReport
     fetcher = Fetcher(config.settings)
     alerts = 0
     try:
-        for refreshed in await refresh_due(config, store, fetcher):
-            log.info("list %s: %s", refreshed.name, refreshed.message)
+        refreshed = await refresh_due(config, store, fetcher)
         monitor = Monitor(Pipeline(config, stored_lists(config, store)), store, fetcher)
+        for change in refreshed:
+            log.info("list %s: %s", change.name, change.message)
+            if change.version and change.version > 1:
+                alerts += monitor.record_list_change(change.name, change.version)
         polls = [asyncio.ensure_future(monitor.poll(s)) for s in config.sources]
         for finished in asyncio.as_completed(polls):
             result = await finished
@@ -282,6 +285,13 @@ class Daemon:
                 self.store,
                 self.fetcher,
             )
+            changes = sum(
+                self.monitor.record_list_change(r.name, r.version)
+                for r in results
+                if r.version and r.version > 1
+            )
+            if changes:
+                await dispatch(self.store, self.config)
 
     async def _deliver(self) -> None:
         await self._track(dispatch(self.store, self.config))

@@ -14,10 +14,11 @@ from typing import Any
 
 from monitor import metrics
 from monitor.config import Config, Source, load_config
+from monitor.lists import snapshots
 from monitor.lists.model import ListEntity
 from monitor.lists.watchlist import load_lists, with_lists
 from monitor.matching import Matcher
-from monitor.models import Article, MatchResult
+from monitor.models import Article, MatchResult, RuleResult
 from monitor.notify.deliver import targets_of
 from monitor.rules import evaluate
 from monitor.sources.canonical import canonical_url
@@ -190,6 +191,63 @@ class Monitor:
             for rule in recorded.new_alerts:
                 metrics.ALERTS.labels(rule).inc()
         return new, matched, alerts
+
+    def record_list_change(self, name: str, version: int) -> int:
+        """One alert per rule that reports changes of list `name`: what the new version added,
+        removed and changed (under the rule's programs). Returns the alerts raised."""
+        change = snapshots.diff(self.store, name)
+        raised = 0
+        for rule in self.config.rules:
+            if name not in rule.list_changes:
+                continue
+            wanted = rule.list_programs
+
+            def kept(e: ListEntity, wanted: frozenset[str] = wanted) -> bool:
+                return not wanted or bool(wanted & set(e.programs))
+
+            added = [e for e in change.added if kept(e)]
+            removed = [e for e in change.removed if kept(e)]
+            changed = [new for old, new in change.changed if kept(new) or kept(old)]
+            if not (added or removed or changed):
+                continue
+            programs = sorted({p for e in added for p in e.programs if not wanted or p in wanted})
+            under = f" under {', '.join(programs[:5])}" if programs else ""
+            title = (
+                f"{name}: {len(added)} entries added{under}, {len(removed)} removed, "
+                f"{len(changed)} changed (version {version})"
+            )
+            lines = [
+                f"{label} {e.caption} ({', '.join(e.programs)}) {e.link or ''}".rstrip()
+                for label, group in (
+                    ("added:", added),
+                    ("removed:", removed),
+                    ("changed:", changed),
+                )
+                for e in group[:100]
+            ]
+            article = Article(
+                id=f"{name}:v{version}",
+                title=title,
+                body="\n".join(lines),
+                source=f"list:{name}",
+                guid=f"{name}:v{version}:{rule.name}",
+            )
+            result = MatchResult(article, (), (RuleResult(rule.name, True, title),))
+            recorded = self.store.record(
+                f"list:{name}",
+                article,
+                story_key(article),
+                None,
+                result,
+                {rule.name: rule.severity},
+                0.0,
+                None,
+                self._targets,
+                self._digest_rules,
+                own_story=True,
+            )
+            raised += len(recorded.new_alerts)
+        return raised
 
     async def poll_all(self, sources: list[Source] | None = None) -> list[PollReport]:
         """Every source once, concurrently; a failing source fails alone."""

@@ -5,6 +5,7 @@ names news really writes found in text."""
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from pathlib import Path
 
@@ -225,3 +226,43 @@ def test_once_refreshes_due_lists_and_alerts_on_a_listed_name(
     assert '"entry": "MADURO MOROS, Nicolas [22790]"' in after.stdout
     status = run_cli("status", "--state", state)
     assert "ofac_sdn" in status.stdout and "7379" in status.stdout
+
+
+def test_a_list_change_raises_one_alert(tmp_path: Path) -> None:
+    """A refresh that adds and removes entries raises one list-change alert per rule that
+    asks for them (here: changes under RUSSIA-EO14024), with the names; an unchanged list none."""
+    folder = tmp_path / "ofac"
+    shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
+    path = rules(tmp_path, str(folder / "sdn.csv"))
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["rules"].append(
+        {
+            "name": "new-designations",
+            "severity": "high",
+            "list_changes": {"lists": ["ofac_sdn"], "programs": ["RUSSIA-EO14024"]},
+        }
+    )
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    state = str(tmp_path / "state")
+    first = run_cli("lists", "refresh", "--rules", str(path), "--state", state)
+    assert first.returncode == 0 and "raised" not in first.stdout  # a first version is no change
+    with (folder / "sdn.csv").open("a", encoding="utf-8") as f:
+        f.write(
+            '99999,"NEW LISTED TRADING LLC",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n'
+        )
+        f.write('99998,"OTHER PROGRAM LLC",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n')
+    second = run_cli("lists", "refresh", "--rules", str(path), "--state", state)
+    assert "ofac_sdn: 1 list-change alert raised" in second.stdout
+    sent = run_cli("once", "--rules", str(path), "--state", state)
+    expected = "ALERT [high] new-designations: ofac_sdn: 1 entries added under RUSSIA-EO14024"
+    assert sent.stdout.count(expected) == 1
+    store = Store(tmp_path / "state")
+    [alert] = store.alerts()
+    store.close()
+    body = json.loads(alert["payload"])["article"]["body"]
+    assert "added: NEW LISTED TRADING LLC (RUSSIA-EO14024)" in body
+    assert "OTHER PROGRAM LLC" not in body  # another program: not this rule's business
+    third = run_cli("lists", "refresh", "--rules", str(path), "--state", state)
+    assert "unchanged" in third.stdout
+    again = run_cli("once", "--rules", str(path), "--state", state)
+    assert "ALERT" not in again.stdout

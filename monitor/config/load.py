@@ -60,6 +60,7 @@ RULE_KEYS = frozenset(
         "min_score",
         "notify",
         "digest",
+        "list_changes",
     }
 )
 CONDITION_KEYS = frozenset({"watchlist", "entries", "fields", "min_count", "min_score"})
@@ -406,8 +407,23 @@ class _Checker:
         m = self.mapping(value, path, set(RULE_KEYS), required=("name",))
         if m is None:
             return None
-        if not m.get("all") and not m.get("any"):
-            self.fail(path, "a rule needs at least one condition under 'all' or 'any'")
+        if not m.get("all") and not m.get("any") and not m.get("list_changes"):
+            self.fail(path, "a rule needs 'all', 'any' or 'list_changes'")
+        changes = (
+            self.mapping(
+                m.get("list_changes") or {}, (*path, "list_changes"), {"lists", "programs"}
+            )
+            or {}
+        )
+        changed_lists = [
+            str(x) for x in self.seq(changes.get("lists"), (*path, "list_changes", "lists"))
+        ]
+        for i, name in enumerate(changed_lists):
+            if name not in watchlists or watchlists[name].imports is None:
+                self.fail(
+                    (*path, "list_changes", "lists", i),
+                    f"'{name}' is not a watchlist that imports a list",
+                )
         severity = self.string(m.get("severity"), (*path, "severity"), "medium")
         if severity not in SEVERITIES:
             self.fail(
@@ -450,6 +466,11 @@ class _Checker:
             severity=severity,  # type: ignore[arg-type]  # checked against SEVERITIES above
             description=self.string(m.get("description"), (*path, "description")),
             notify=tuple(str(t) for t in targets),
+            list_changes=frozenset(changed_lists),
+            list_programs=frozenset(
+                str(x)
+                for x in self.seq(changes.get("programs"), (*path, "list_changes", "programs"))
+            ),
             digest=None
             if m.get("digest") is None
             else self.duration(

@@ -72,6 +72,8 @@ class Rule:
     description: str = ""
     notify: tuple[str, ...] = ()
     digest: float | None = None  # seconds: alerts go out together at most this often
+    list_changes: frozenset[str] = frozenset()  # imported lists whose changes this rule reports
+    list_programs: frozenset[str] = frozenset()  # only changes under these programs; empty: all
 
 
 @dataclass(frozen=True)

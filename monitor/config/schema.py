@@ -144,6 +144,11 @@ def rules_schema() -> dict[str, Any]:
             "min_score": {"type": "number", "minimum": 0, "maximum": 100},
             "notify": TEXTS,
             "digest": {"anyOf": [{"enum": ["hourly", "daily"]}, DURATION]},
+            "list_changes": {
+                "type": "object",
+                "properties": {"lists": TEXTS, "programs": TEXTS},
+                "additionalProperties": False,
+            },
         },
         RULE_KEYS,
         ["name"],

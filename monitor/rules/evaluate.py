@@ -10,6 +10,8 @@ from monitor.text.segments import Segments
 
 
 def evaluate(rule: Rule, article: Article, hits: Sequence[Hit]) -> RuleResult:
+    if not rule.all and not rule.any:
+        return RuleResult(rule.name, False, "reports list changes, not articles")
     results = tuple(
         _condition(group, c, hits, rule.min_score)
         for group, conditions in (("all", rule.all), ("any", rule.any), ("none", rule.none))

@@ -183,6 +183,7 @@ class Store:
         seen: Seen | None = None,
         targets: Mapping[str, Sequence[tuple[str, int]]] | None = None,
         digest_rules: frozenset[str] = frozenset(),
+        own_story: bool = False,  # never a copy of another story (a list change)
     ) -> Recorded:
         """Store a new (or edited) article and, if it fired rules, its story and new alerts,
         all in one transaction: an alert exists exactly when its match does."""
@@ -219,7 +220,8 @@ class Store:
             if not result.fired:
                 return Recorded((), story_id)
             if story_id is None:
-                story_id = self._story_for(db, key, article.title, moment, story_window)
+                window = 0.0 if own_story else story_window
+                story_id = self._story_for(db, key, article.title, moment, window)
                 db.table("articles").update(article_id, {"story_id": story_id})
             new_alerts = []
             for rule in result.rules:
@@ -270,7 +272,7 @@ class Store:
                 [since],
             )
         )
-        candidates = [(r["id"], StoryKey(r["headline"], r["lead"])) for r in rows]
+        candidates = [(r["id"], StoryKey(r["headline"], r["lead"])) for r in rows if window > 0]
         story_id = same_story(key, candidates)
         if story_id is not None:
             db.execute(
