@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from monitor.config import AliasSpec, Config, Entry, Watchlist, load_config  # noqa: E402
+from monitor.config.model import ListImport  # noqa: E402
+from monitor.lists.formats import read_ofac_csv  # noqa: E402
+from monitor.lists.watchlist import fill  # noqa: E402
 from monitor.models import Article  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
 from monitor.text.normalize import fold, fold_plain  # noqa: E402
@@ -161,8 +164,22 @@ def main() -> None:
         f"{'watchlists':<22} {'aliases':>7} {'build s':>7} {'index MB':>8} {'ours/s':>9} "
         f"{'exact/s':>9} {'naive/s':>8} {'vs naive':>9} {'vs exact':>7}"
     )
+    sdn = read_ofac_csv(
+        {
+            n: (ROOT / "tests/fixtures/lists/ofac_sdn_csv_2019" / n).read_bytes()
+            for n in ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv")
+        }
+    )
+    with_sdn = replace(
+        default,
+        watchlists={
+            **default.watchlists,
+            "ofac_sdn": fill(Watchlist("ofac_sdn", (), imports=ListImport("ofac-csv", "-")), sdn),
+        },
+    )
     rows = {
         "default": measure("default rules.yaml", default, articles, budget),
+        "sdn": measure("default + OFAC SDN 2019", with_sdn, articles, budget),
         "2k": measure(
             "default + 2,000", with_watchlist(default, synthetic_watchlist(2_000)), articles, budget
         ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from monitor.lists.model import ListEntity
+from monitor.text.lang import FUNCTION_WORDS
 from monitor.text.normalize import fold_plain
 
 # Legal forms in the lists' spellings, compared after normalisation ("S.A." -> "s a").
@@ -38,9 +39,13 @@ def variants(name: str, schema: str) -> list[str]:
 
 
 def is_weak(text: str) -> bool:
-    """A name that alone proves nothing: one word, or four letters or fewer."""
+    """A name that alone proves nothing: fewer than two words of three letters or more that are
+    not function words ("CHINA'S", "EL PAIS", "DAN"), or four letters or fewer in all."""
     norm = fold_plain(text)
-    return len(norm.split()) < 2 or len(norm.replace(" ", "")) <= 4
+    words = [
+        w for w in norm.split() if len(w) >= 3 and w not in FUNCTION_WORDS and w not in ("el", "al")
+    ]
+    return len(words) < 2 or len(norm.replace(" ", "")) <= 4
 
 
 def entity_aliases(entity: ListEntity) -> tuple[list[str], list[str]]:
