@@ -47,8 +47,7 @@ def test_sigkill_during_delivery_loses_nothing(
         reached = capture.wait_until(lambda c, t=target: c.attempts >= t, timeout=30)
         daemon.proc.send_signal(signal.SIGKILL)
         daemon.proc.wait(timeout=10)
-        daemon.proc.stdout.close()  # type: ignore[union-attr]
-        daemon.proc.stderr.close()  # type: ignore[union-attr]
+        daemon.close()
         kills += 1
         assert reached, "the daemon delivered nothing before the kill"
     capture.delay = 0.0
@@ -61,10 +60,6 @@ def test_sigkill_during_delivery_loses_nothing(
         daemon.proc.send_signal(signal.SIGTERM)
         assert daemon.proc.wait(timeout=10) == 0
     finally:
-        if daemon.proc.poll() is None:
-            daemon.proc.kill()
-            daemon.proc.wait()
-        daemon.proc.stdout.close()  # type: ignore[union-attr]
-        daemon.proc.stderr.close()  # type: ignore[union-attr]
+        daemon.close()
     titles = [m["title"] for m in capture.received]
     assert len(titles) - len(HEADLINES) <= kills, titles

@@ -55,6 +55,14 @@ class Process:
                 return line
         raise AssertionError(f"{text!r} not seen; output so far:\n" + "\n".join(self.seen))
 
+    def close(self) -> None:
+        """Kill the process if it still runs, and close its pipes."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()  # type: ignore[union-attr]
+        self.proc.stderr.close()  # type: ignore[union-attr]
+
     def drain(self) -> list[str]:
         while not self.lines.empty():
             self.seen.append(self.lines.get())
@@ -111,11 +119,7 @@ def test_run_alerts_reloads_and_stops_on_sigterm(feed_server: FeedServer, tmp_pa
         assert time.monotonic() - started < 10
         daemon.wait_for("stopped: ")
     finally:
-        if daemon.proc.poll() is None:
-            daemon.proc.kill()
-            daemon.proc.wait()
-        daemon.proc.stdout.close()  # type: ignore[union-attr]
-        daemon.proc.stderr.close()  # type: ignore[union-attr]
+        daemon.close()
     output = "\n".join(daemon.drain())
     assert "Traceback" not in output
     assert output.count("ALERT [") == 1
@@ -164,11 +168,7 @@ def test_health_metrics_and_json_logs(feed_server: FeedServer, tmp_path: Path) -
         daemon.proc.send_signal(signal.SIGTERM)
         assert daemon.proc.wait(timeout=10) == 0
     finally:
-        if daemon.proc.poll() is None:
-            daemon.proc.kill()
-            daemon.proc.wait()
-        daemon.proc.stdout.close()  # type: ignore[union-attr]
-        daemon.proc.stderr.close()  # type: ignore[union-attr]
+        daemon.close()
     output = daemon.drain()
     assert not any("Traceback" in line for line in output)
     logs = [line for line in output if line.startswith("{")]
