@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from monitor.config.model import (
     SEVERITIES,
     SOURCE_TYPES,
+    TEMPLATE_FIELDS,
     AliasSpec,
     Condition,
     Config,
@@ -24,13 +25,12 @@ from monitor.config.model import (
     Settings,
     Source,
     Watchlist,
+    template_fields,
 )
 from monitor.config.yamlpos import Document, Path
 from monitor.errors import ConfigError, Problem
 from monitor.lists.formats import FORMATS
 from monitor.models import FIELDS
-from monitor.notify.message import FIELDS as TEMPLATE_FIELDS
-from monitor.notify.message import template_fields
 from monitor.text.normalize import fold_plain
 
 T = TypeVar("T")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -11,6 +12,14 @@ from monitor.models import Field
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
 SOURCE_TYPES = ("auto", "feed", "gdelt", "federal_register", "json", "html")
+# The {fields} an alert message template (settings.template) may use.
+TEMPLATE_FIELDS = frozenset(
+    "link headline url where outlet published lang rule severity entries snippet also".split()
+)
+
+
+def template_fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 @dataclass(frozen=True)

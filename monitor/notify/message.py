@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from monitor.config.model import template_fields
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
 _SNIPPET = 100  # characters of context on each side of the first matched words
@@ -45,13 +46,6 @@ DEFAULT_TEMPLATE = (
     "**{link}**\n\n{where}\n\nRule: {rule} ({severity})\n\n{entries}\n\n> {snippet}"
     "\n\nAlso carried by: {also}"
 )
-FIELDS = frozenset(
-    "link headline url where outlet published lang rule severity entries snippet also".split()
-)
-
-
-def template_fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 def alert_message(
