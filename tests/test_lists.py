@@ -266,3 +266,38 @@ def test_a_list_change_raises_one_alert(tmp_path: Path) -> None:
     assert "unchanged" in third.stdout
     again = run_cli("once", "--rules", str(path), "--state", state)
     assert "ALERT" not in again.stdout
+
+
+def test_ofac_xml_reads_the_namespace_and_the_weak_category() -> None:
+    from monitor.lists.formats import read_ofac_xml
+
+    raw = (LISTS / "ofac_sdn_xml_2014_excerpt.xml").read_bytes()
+    entities = {e.id: e for e in read_ofac_xml(raw)}
+    assert entities["15"].caption == "ABDELNUR, Nury de Jesus"
+    assert entities["15"].schema == "individual" and entities["15"].programs == ("CUBA",)
+    assert "ANAINSA" in {n.name for n in entities["10"].names}
+    # The same file with its a.k.a. marked weak, as the current list marks many.
+    weak = read_ofac_xml(raw.replace(b"<category>strong</category>", b"<category>weak</category>"))
+    assert any(n.weak for e in weak for n in e.names)
+    assert "refused" in str(_error(read_ofac_xml, billion_laughs()))
+
+
+def _error(read: object, raw: bytes) -> Exception:
+    from monitor.lists.formats import ListFormatError
+
+    try:
+        read(raw)  # type: ignore[operator]
+    except ListFormatError as e:
+        return e
+    raise AssertionError("no error")
+
+
+def test_opensanctions_ftm_and_the_consolidated_screening_list() -> None:
+    from monitor.lists.formats import read_csl_csv, read_opensanctions_ftm
+
+    ftm = read_opensanctions_ftm((LISTS / "opensanctions_t1.ftm.json").read_bytes())
+    assert len(ftm) == 6
+    assert any(any("Интер Тобако" in n.name for n in e.names) for e in ftm)
+    csl = read_csl_csv((LISTS / "us_trade_csl_2025.csv").read_bytes())
+    assert csl[0].caption == "Sinobright Import and Export Company"  # "and any successor…" cut
+    assert csl[0].programs == ("INKSNA",)

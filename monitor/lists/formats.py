@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -145,9 +147,113 @@ def read_opensanctions_csv(raw: bytes) -> list[ListEntity]:
     return out
 
 
+def read_ofac_xml(raw: bytes) -> list[ListEntity]:
+    """The SDN list as XML (`sdnList`), whatever its namespace; the only OFAC format that says
+    which aliases are weak."""
+    try:
+        root = SafeET.fromstring(raw)
+    except DefusedXmlException as e:
+        raise ListFormatError(f"ofac-xml: refused: {type(e).__name__} (entity expansion)") from e
+    except SafeET.ParseError as e:
+        raise ListFormatError(f"ofac-xml: not well-formed XML: {e}") from e
+    ns = root.tag.partition("}")[0] + "}" if root.tag.startswith("{") else ""
+    if root.tag != f"{ns}sdnList":
+        raise ListFormatError(f"ofac-xml: root element is <{root.tag}>, not <sdnList>")
+
+    def text(node: Any, tag: str) -> str:
+        return (node.findtext(f"{ns}{tag}") or "").strip()
+
+    def person(node: Any) -> str:
+        last, first = text(node, "lastName"), text(node, "firstName")
+        return f"{last}, {first}" if first else last
+
+    out = []
+    for node in root.iter(f"{ns}sdnEntry"):
+        names = [ListName(person(node))]
+        for aka in node.iter(f"{ns}aka"):
+            names.append(ListName(person(aka), weak=text(aka, "category").lower() == "weak"))
+        uid = text(node, "uid")
+        out.append(
+            ListEntity(
+                id=uid,
+                schema=_OFAC_SCHEMAS.get(text(node, "sdnType").lower(), "entity"),
+                names=tuple(n for n in names if n.name),
+                programs=tuple(p.text.strip() for p in node.iter(f"{ns}program") if p.text),
+                countries=tuple(
+                    sorted({c.text.strip() for c in node.iter(f"{ns}country") if c.text})
+                ),
+                link=f"https://sanctionssearch.ofac.treas.gov/Details.aspx?id={uid}",
+            )
+        )
+    return out
+
+
+def read_opensanctions_ftm(raw: bytes) -> list[ListEntity]:
+    """OpenSanctions FollowTheMoney entities, one JSON object per line; `weakAlias` is weak."""
+    schemas = {"Person": "individual", "Vessel": "vessel", "Airplane": "aircraft"}
+    out = []
+    for number, line in enumerate(_text(raw).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ListFormatError(f"opensanctions-ftm: line {number} is not JSON: {e.msg}") from e
+        props = data.get("properties") or {}
+        if data.get("target") is False:
+            continue  # adjacent entities (addresses, sanctions) are not targets
+        names = [
+            ListName(n) for key in ("name", "alias", "previousName") for n in props.get(key, [])
+        ]
+        names += [ListName(n, weak=True) for n in props.get("weakAlias", [])]
+        if not names:
+            continue
+        out.append(
+            ListEntity(
+                id=str(data.get("id")),
+                schema=schemas.get(str(data.get("schema")), "entity"),
+                names=tuple(dict.fromkeys(names)),
+                programs=tuple(props.get("program", [])),
+                countries=tuple(props.get("country", []) or props.get("jurisdiction", [])),
+                link=f"https://www.opensanctions.org/entities/{data.get('id')}/",
+            )
+        )
+    return out
+
+
+def read_csl_csv(raw: bytes) -> list[ListEntity]:
+    """The US Consolidated Screening List (trade.gov), old and current column sets."""
+    reader = csv.DictReader(io.StringIO(_text(raw)))
+    if not reader.fieldnames or "name" not in reader.fieldnames:
+        raise ListFormatError("csl-csv: no 'name' column")
+    out = []
+    for i, row in enumerate(reader):
+        name = re.sub(r";?\s*and any successor.*$", "", (row.get("name") or "").strip(), flags=re.I)
+        if not name:
+            continue
+        alt = [a.strip() for a in (row.get("alt_names") or "").split(";") if a.strip()]
+        kind = (row.get("type") or "").strip().lower()
+        out.append(
+            ListEntity(
+                id=(row.get("_id") or row.get("entity_number") or str(i)).strip(),
+                schema=_OFAC_SCHEMAS.get(kind, "entity"),
+                names=tuple(ListName(n) for n in dict.fromkeys([name, *alt])),
+                programs=tuple(
+                    p.strip() for p in (row.get("programs") or "").split(";") if p.strip()
+                ),
+                extra={"source": (row.get("source") or "").strip()},
+                link=(row.get("source_information_url") or "").strip() or None,
+            )
+        )
+    return out
+
+
 # format -> (files it reads beside the main one, reader)
 FORMATS: dict[str, tuple[tuple[str, ...], Callable[..., list[ListEntity]]]] = {
     "ofac-csv": (("alt.csv", "add.csv", "sdn_comments.csv"), read_ofac_csv),
     "un-xml": ((), read_un_xml),
     "opensanctions-csv": ((), read_opensanctions_csv),
+    "ofac-xml": ((), read_ofac_xml),
+    "opensanctions-ftm": ((), read_opensanctions_ftm),
+    "csl-csv": ((), read_csl_csv),
 }
