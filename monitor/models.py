@@ -25,6 +25,16 @@ class Article:
 
 
 @dataclass(frozen=True)
+class ListRef:
+    """Where an entry of an imported official list comes from."""
+
+    list: str
+    id: str
+    programs: tuple[str, ...] = ()
+    link: str | None = None
+
+
+@dataclass(frozen=True)
 class Hit:
     """One alias found in one field of an article; `start`/`end` index the original field text."""
 
@@ -36,9 +46,10 @@ class Hit:
     start: int
     end: int
     score: float
+    ref: ListRef | None = None  # for entries of official lists
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "watchlist": self.watchlist,
             "entry": self.entry,
             "alias": self.alias,
@@ -48,6 +59,14 @@ class Hit:
             "end": self.end,
             "score": self.score,
         }
+        if self.ref is not None:
+            out["list"] = {
+                "list": self.ref.list,
+                "id": self.ref.id,
+                "programs": list(self.ref.programs),
+                "link": self.ref.link,
+            }
+        return out
 
 
 @dataclass(frozen=True)

@@ -215,6 +215,7 @@ def test_once_refreshes_due_lists_and_alerts_on_a_listed_name(
     once = run_cli("once", "--rules", str(path), "--state", state)
     assert once.returncode == 0, once.stderr
     assert "ALERT [medium] listed: US widens sanctions on Nicolás Maduro" in once.stdout
+    assert "ofac_sdn: MADURO MOROS, Nicolas [22790] [VENEZUELA] (Nicolás Maduro)" in once.stdout
     after = run_cli(
         "match",
         "--rules",

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from monitor.models import Field
+from monitor.models import Field, ListRef
 
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
@@ -38,6 +38,7 @@ class Entry:
     name: str
     aliases: tuple[AliasSpec, ...]
     exclude: tuple[str, ...] = ()  # phrases containing an alias that do not mean this entry
+    ref: ListRef | None = None  # set for entries filled from an official list
 
 
 @dataclass(frozen=True)

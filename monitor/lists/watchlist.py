@@ -10,6 +10,7 @@ from monitor.config.model import AliasSpec, Config, Entry, Watchlist
 from monitor.lists import snapshots
 from monitor.lists.model import ListEntity
 from monitor.lists.names import entity_aliases
+from monitor.models import ListRef
 from monitor.store import Store
 from monitor.store.store import DB_NAME
 
@@ -32,9 +33,8 @@ def fill(watchlist: Watchlist, entities: Sequence[ListEntity]) -> Watchlist:
         # Weak aliases (one word, four letters, the lists' own "weak" a.k.a.) are not indexed:
         # "Saud", "Abdullah" or "EX-301" must never fire on their own.
         if strong:
-            entries.append(
-                Entry(entry_name(entity), tuple(AliasSpec(a, exact=False) for a in strong))
-            )
+            ref = ListRef(watchlist.name, entity.id, entity.programs, entity.link)
+            entries.append(Entry(entry_name(entity), tuple(AliasSpec(a) for a in strong), ref=ref))
     return replace(watchlist, entries=tuple(entries))
 
 

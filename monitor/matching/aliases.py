@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from monitor.config.model import AliasSpec, Watchlist
+from monitor.models import ListRef
 from monitor.text.normalize import fold_plain
 from monitor.text.scripts import Script, fuzzy_friendly, text_script
 
@@ -30,6 +31,7 @@ class Alias:
     fuzzy: bool = False
     exclude: bool = False  # an exclusion phrase: vetoes hits of its entry inside it
     regex: re.Pattern[str] | None = None
+    ref: ListRef | None = None
 
     @property
     def letters(self) -> str:
@@ -46,6 +48,8 @@ def compile_aliases(watchlists: Iterable[Watchlist]) -> list[Alias]:
             excluded_from = len(entry.aliases)
             for i, spec in enumerate(specs):
                 alias = _compile(len(out), wl, entry.name, spec, exclude=i >= excluded_from)
+                if entry.ref is not None:
+                    alias = replace(alias, ref=entry.ref)
                 key = (
                     alias.norm,
                     alias.open_start,

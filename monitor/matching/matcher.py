@@ -146,7 +146,15 @@ def _same_letters(seen: str, letters: str) -> bool:
 
 def _hit(alias: Alias, text: str, field: Field, start: int, end: int, score: float) -> Hit:
     return Hit(
-        alias.watchlist, alias.entry, alias.written, text[start:end], field, start, end, score
+        alias.watchlist,
+        alias.entry,
+        alias.written,
+        text[start:end],
+        field,
+        start,
+        end,
+        score,
+        alias.ref,
     )
 
 

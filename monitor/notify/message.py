@@ -85,15 +85,23 @@ def alert_message(
 
 def named_entries(hits: list[dict[str, Any]]) -> str:
     """`Russia (Rusia), Iran, United States (AS) · sanctions (sanksi)`: each watchlist's entries
-    in English with the words the article used, the watchlists in the order first seen."""
+    in English with the words the article used, the watchlists in the order first seen; an
+    official list's entries with their programs: `ofac_sdn: MAHAN AIR [18143] [SDGT, IFSR]`."""
     groups: dict[str, dict[str, list[str]]] = {}
     for hit in hits:
-        words = groups.setdefault(hit["watchlist"], {}).setdefault(hit["entry"], [])
+        listed = hit.get("list")
+        label = hit["entry"] + (f" [{', '.join(listed['programs'])}]" if listed else "")
+        words = groups.setdefault(hit["watchlist"], {}).setdefault(label, [])
         if hit["text"].casefold() != hit["entry"].casefold() and hit["text"] not in words:
             words.append(hit["text"])
     return " · ".join(
-        ", ".join(f"{e} ({', '.join(w[:3])})" if w else e for e, w in entries.items())
-        for entries in groups.values()
+        (
+            f"{watchlist}: "
+            if any(h.get("list") and h["watchlist"] == watchlist for h in hits)
+            else ""
+        )
+        + ", ".join(f"{e} ({', '.join(w[:3])})" if w else e for e, w in entries.items())
+        for watchlist, entries in groups.items()
     )
 
 
