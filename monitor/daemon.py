@@ -27,7 +27,7 @@ from monitor.lists.refresh import refresh_due
 from monitor.lists.watchlist import stored_lists
 from monitor.notify.deliver import Delivered, deliver_due
 from monitor.notify.message import named_entries
-from monitor.notify.ops import check_sources, tell
+from monitor.notify.ops import check_lists, check_sources, tell
 from monitor.pipeline import Monitor, Pipeline, PollReport
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store, StoreError
@@ -66,6 +66,7 @@ async def dispatch(store: Store, config: Config) -> None:
                 result.digests,
             )
         await check_sources(store, config)
+        await check_lists(store, config)
     except StoreError as e:
         log.error("%s", e)
     except Exception:  # the delivery boundary: a bug here must not stop the polling

@@ -302,3 +302,41 @@ def test_opensanctions_ftm_and_the_consolidated_screening_list() -> None:
     csl = read_csl_csv((LISTS / "us_trade_csl_2025.csv").read_bytes())
     assert csl[0].caption == "Sinobright Import and Export Company"  # "and any successor…" cut
     assert csl[0].programs == ("INKSNA",)
+
+
+def test_a_list_that_cannot_be_refreshed_is_told_once_and_its_recovery(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    from monitor.daemon import dispatch
+    from tests.capture import CaptureServer
+
+    capture = CaptureServer()
+    try:
+        feed_server.route("/o/sdn.csv", (LISTS / "ofac_sdn_csv_mini" / "sdn.csv").read_bytes())
+        path = rules(tmp_path, feed_server.url("/o/sdn.csv"))
+        text = path.read_text(encoding="utf-8") + yaml.safe_dump(
+            {"notify": {"default": capture.url()}}
+        )
+        path.write_text(text, encoding="utf-8")
+        config = parse_config(text, str(path), {})
+        state = tmp_path / "state"
+
+        def dispatch_now() -> None:
+            store = Store(state)
+            asyncio.run(dispatch(store, config))
+            store.close()
+
+        feed_server.status("/o/sdn.csv", 503)
+        assert "HTTP 503" in refresh_now(path, state)
+        dispatch_now()
+        dispatch_now()
+        feed_server.route("/o/sdn.csv", (LISTS / "ofac_sdn_csv_mini" / "sdn.csv").read_bytes())
+        assert refresh_now(path, state).startswith("version 1")
+        dispatch_now()
+        titles = [m["title"] for m in capture.received]
+        assert titles == [
+            "OPS: list ofac_sdn cannot be refreshed: HTTP 503 Service Unavailable",
+            "OPS: list ofac_sdn refreshes again",
+        ]
+    finally:
+        capture.close()

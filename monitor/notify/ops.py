@@ -38,6 +38,22 @@ async def check_sources(store: Store, config: Config, send: Send = apprise_send)
     return announced
 
 
+async def check_lists(store: Store, config: Config, send: Send = apprise_send) -> int:
+    """A list that cannot be refreshed is an incident until a refresh succeeds again."""
+    announced = 0
+    for row in store.query("SELECT list, last_error FROM list_state ORDER BY list"):
+        key = f"list:{row['list']}"
+        if row["last_error"]:
+            detail = f"list {row['list']} cannot be refreshed: {row['last_error']}"
+            if store.open_incident(key, detail):
+                await tell(config, f"OPS: {detail}", send)
+                announced += 1
+        elif store.close_incident(key):
+            await tell(config, f"OPS: list {row['list']} refreshes again", send)
+            announced += 1
+    return announced
+
+
 async def tell(config: Config, text: str, send: Send = apprise_send) -> None:
     log.warning("%s", text)
     target = "ops" if config.notify.get("ops") else "default"
