@@ -340,3 +340,10 @@ def test_a_list_that_cannot_be_refreshed_is_told_once_and_its_recovery(
         ]
     finally:
         capture.close()
+
+
+def test_every_format_the_config_accepts_has_a_reader() -> None:
+    from monitor.config.model import LIST_FORMATS
+    from monitor.lists.formats import FORMATS
+
+    assert set(FORMATS) == set(LIST_FORMATS)

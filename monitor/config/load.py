@@ -13,6 +13,7 @@ from pathlib import Path as FsPath
 from typing import Any, TypeVar
 
 from monitor.config.model import (
+    LIST_FORMATS,
     SEVERITIES,
     SOURCE_TYPES,
     TEMPLATE_FIELDS,
@@ -29,7 +30,6 @@ from monitor.config.model import (
 )
 from monitor.config.yamlpos import Document, Path
 from monitor.errors import ConfigError, Problem
-from monitor.lists.formats import FORMATS
 from monitor.models import FIELDS
 from monitor.text.normalize import fold_plain
 
@@ -301,9 +301,10 @@ class _Checker:
         if spec is None or "format" not in spec or "url" not in spec:
             return None
         kind = self.string(spec["format"], (*path, "import", "format"))
-        if kind not in FORMATS:
+        if kind not in LIST_FORMATS:
             self.fail(
-                (*path, "import", "format"), f"unknown list format '{kind}' ({', '.join(FORMATS)})"
+                (*path, "import", "format"),
+                f"unknown list format '{kind}' ({', '.join(LIST_FORMATS)})",
             )
         schemas = [
             self.string(x, (*path, "schemas", i))

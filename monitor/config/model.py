@@ -12,6 +12,15 @@ from monitor.models import Field, ListRef
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
 SOURCE_TYPES = ("auto", "feed", "gdelt", "federal_register", "json", "html")
+# Official list formats a watchlist can import (monitor.lists.formats has a reader for each).
+LIST_FORMATS = (
+    "ofac-csv",
+    "ofac-xml",
+    "un-xml",
+    "csl-csv",
+    "opensanctions-csv",
+    "opensanctions-ftm",
+)
 # The {fields} an alert message template (settings.template) may use.
 TEMPLATE_FIELDS = frozenset(
     "link headline url where outlet published lang rule severity entries snippet also".split()

@@ -19,8 +19,7 @@ from monitor.config.load import (
     TOP_KEYS,
     WATCHLIST_KEYS,
 )
-from monitor.config.model import SEVERITIES, SOURCE_TYPES, Settings
-from monitor.lists.formats import FORMATS
+from monitor.config.model import LIST_FORMATS, SEVERITIES, SOURCE_TYPES, Settings
 from monitor.models import FIELDS
 
 DURATION: dict[str, Any] = {
@@ -105,7 +104,7 @@ def rules_schema() -> dict[str, Any]:
         ["name"],
     )
     list_import = _object(
-        {"format": {"enum": list(FORMATS)}, "url": TEXT}, IMPORT_KEYS, ["format", "url"]
+        {"format": {"enum": list(LIST_FORMATS)}, "url": TEXT}, IMPORT_KEYS, ["format", "url"]
     )
     watchlist = _object(
         {

@@ -1,0 +1,1 @@
+"""Sources: fetch (httpx) and parse feeds, news APIs and pages into Articles."""
