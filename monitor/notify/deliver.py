@@ -163,8 +163,13 @@ async def deliver_due(
                 error,
             )
     digests = await _send_digests(store, config, send, window)
-    for state in store.delivery_states():
-        metrics.PENDING.labels(state["target"]).set(state["pending"] + state["held"])
+    waiting: dict[str, int] = {}
+    for state in store.delivery_states():  # one row per URL: the gauge is per target
+        waiting[state["target"]] = (
+            waiting.get(state["target"], 0) + state["pending"] + state["held"]
+        )
+    for target, count in waiting.items():
+        metrics.PENDING.labels(target).set(count)
     return Delivered(sent, retrying, failed, held, digests)
 
 
