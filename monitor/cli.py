@@ -24,7 +24,6 @@ from monitor.daemon import Daemon, format_alert, run_once
 from monitor.errors import ConfigError, InputError, MonitorError
 from monitor.lists import snapshots as list_snapshots
 from monitor.lists.refresh import refresh as refresh_list
-from monitor.lists.watchlist import stored_lists
 from monitor.logs import setup_logging
 from monitor.models import Article, MatchResult
 from monitor.notify.deliver import apprise_send
@@ -432,7 +431,7 @@ async def _refresh_lists(config: Config, store: Store, names: list[str]) -> int:
             print(f"{name}: {result.message}")
             failures += result.message.startswith("refresh failed")
             if result.version and result.version > 1:
-                monitor = Monitor(Pipeline(config, stored_lists(config, store)), store, fetcher)
+                monitor = Monitor.from_store(config, store, fetcher)
                 if raised := monitor.record_list_change(name, result.version):
                     print(f"{name}: {raised} list-change alert{'s' if raised > 1 else ''} raised")
     finally:

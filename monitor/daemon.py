@@ -24,11 +24,10 @@ from monitor.config import Config, Source, load_config
 from monitor.errors import ConfigError
 from monitor.health import HealthServer
 from monitor.lists.refresh import refresh_due
-from monitor.lists.watchlist import stored_lists
 from monitor.notify.deliver import Delivered, deliver_due
 from monitor.notify.message import named_entries
 from monitor.notify.ops import check_lists, check_sources, tell
-from monitor.pipeline import Monitor, Pipeline, PollReport
+from monitor.pipeline import Monitor, PollReport
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store, StoreError
 
@@ -92,7 +91,7 @@ async def run_once(config: Config, state_dir: Path, report: Callable[[PollReport
     alerts = 0
     try:
         refreshed = await refresh_due(config, store, fetcher)
-        monitor = Monitor(Pipeline(config, stored_lists(config, store)), store, fetcher)
+        monitor = Monitor.from_store(config, store, fetcher)
         for change in refreshed:
             log.info("list %s: %s", change.name, change.message)
             if change.version and change.version > 1:
@@ -117,9 +116,7 @@ class Daemon:
         self.config = config
         self.store = Store(state_dir)
         self.fetcher = Fetcher(config.settings)
-        self.monitor = Monitor(
-            Pipeline(config, stored_lists(config, self.store)), self.store, self.fetcher
-        )
+        self.monitor = Monitor.from_store(config, self.store, self.fetcher)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.stopping = asyncio.Event()
         self.polls = self.failures = self.alerts = 0
@@ -136,22 +133,15 @@ class Daemon:
         self._schedule(self.config.sources)
         self.scheduler.add_job(self._reload, IntervalTrigger(seconds=RELOAD_CHECK), id="reload")
         self.scheduler.add_job(self._prune, IntervalTrigger(seconds=PRUNE_EVERY), id="prune")
-        self.scheduler.add_job(
-            self._refresh_lists,
-            IntervalTrigger(seconds=LIST_CHECK),
-            id="lists",
-            max_instances=1,
-            coalesce=True,
-            next_run_time=datetime.now(UTC),
-        )
-        self.scheduler.add_job(
-            self._deliver,
-            IntervalTrigger(seconds=DELIVERY_CHECK),
-            id="deliver",
-            max_instances=1,
-            coalesce=True,
-            next_run_time=datetime.now(UTC),
-        )
+        for job, every in ((self._refresh_lists, LIST_CHECK), (self._deliver, DELIVERY_CHECK)):
+            self.scheduler.add_job(
+                job,
+                IntervalTrigger(seconds=every),
+                id=job.__name__.strip("_"),
+                max_instances=1,
+                coalesce=True,
+                next_run_time=datetime.now(UTC),
+            )
         self.scheduler.start()
         health = HealthServer(self.health)
         if self.http:
@@ -281,11 +271,7 @@ class Daemon:
                 "list %s: %s", result.name, result.message
             )
         if any(r.version for r in results):
-            self.monitor = Monitor(
-                Pipeline(self.config, stored_lists(self.config, self.store)),
-                self.store,
-                self.fetcher,
-            )
+            self.monitor = Monitor.from_store(self.config, self.store, self.fetcher)
             changes = sum(
                 self.monitor.record_list_change(r.name, r.version)
                 for r in results
@@ -310,9 +296,7 @@ class Daemon:
             )
             return
         self.config = config
-        self.monitor = Monitor(
-            Pipeline(config, stored_lists(config, self.store)), self.store, self.fetcher
-        )
+        self.monitor = Monitor.from_store(config, self.store, self.fetcher)
         self._schedule(config.sources)
         log.info(
             "reloaded %s: %d sources, %d rules",

@@ -16,7 +16,7 @@ from monitor import metrics
 from monitor.config import Config, Source, load_config
 from monitor.lists import snapshots
 from monitor.lists.model import ListEntity
-from monitor.lists.watchlist import load_lists, with_lists
+from monitor.lists.watchlist import load_lists, stored_lists, with_lists
 from monitor.matching import Matcher
 from monitor.models import Article, MatchResult, RuleResult
 from monitor.notify.deliver import targets_of
@@ -86,6 +86,11 @@ class Monitor:
         self.fetcher = fetcher
         self._targets = targets_of(pipeline.config)
         self._digest_rules = frozenset(r.name for r in pipeline.config.rules if r.digest)
+
+    @classmethod
+    def from_store(cls, config: Config, store: Store, fetcher: Fetcher) -> Monitor:
+        """A monitor whose matcher includes the last good snapshot of every imported list."""
+        return cls(Pipeline(config, stored_lists(config, store)), store, fetcher)
 
     @property
     def config(self) -> Config:

@@ -78,14 +78,19 @@ def read_ofac_csv(files: Mapping[str, bytes]) -> list[ListEntity]:
     return out
 
 
+def _xml(raw: bytes, fmt: str) -> Any:
+    """The root element, parsed without expanding entities: a bomb is refused, not expanded."""
+    try:
+        return SafeET.fromstring(raw)
+    except DefusedXmlException as e:
+        raise ListFormatError(f"{fmt}: refused: {type(e).__name__} (entity expansion)") from e
+    except SafeET.ParseError as e:
+        raise ListFormatError(f"{fmt}: not well-formed XML: {e}") from e
+
+
 def read_un_xml(raw: bytes) -> list[ListEntity]:
     """The UN Security Council consolidated list."""
-    try:
-        root = SafeET.fromstring(raw)
-    except DefusedXmlException as e:
-        raise ListFormatError(f"un-xml: refused: {type(e).__name__} (entity expansion)") from e
-    except SafeET.ParseError as e:
-        raise ListFormatError(f"un-xml: not well-formed XML: {e}") from e
+    root = _xml(raw, "un-xml")
     if root.tag != "CONSOLIDATED_LIST":
         raise ListFormatError(f"un-xml: root element is <{root.tag}>, not <CONSOLIDATED_LIST>")
     out = []
@@ -150,12 +155,7 @@ def read_opensanctions_csv(raw: bytes) -> list[ListEntity]:
 def read_ofac_xml(raw: bytes) -> list[ListEntity]:
     """The SDN list as XML (`sdnList`), whatever its namespace; the only OFAC format that says
     which aliases are weak."""
-    try:
-        root = SafeET.fromstring(raw)
-    except DefusedXmlException as e:
-        raise ListFormatError(f"ofac-xml: refused: {type(e).__name__} (entity expansion)") from e
-    except SafeET.ParseError as e:
-        raise ListFormatError(f"ofac-xml: not well-formed XML: {e}") from e
+    root = _xml(raw, "ofac-xml")
     ns = root.tag.partition("}")[0] + "}" if root.tag.startswith("{") else ""
     if root.tag != f"{ns}sdnList":
         raise ListFormatError(f"ofac-xml: root element is <{root.tag}>, not <sdnList>")
