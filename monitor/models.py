@@ -47,6 +47,7 @@ class Hit:
     end: int
     score: float
     ref: ListRef | None = None  # for entries of official lists
+    weak: bool = False  # an alias that needed, and had, other evidence in its sentence
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -59,6 +60,8 @@ class Hit:
             "end": self.end,
             "score": self.score,
         }
+        if self.weak:
+            out["weak"] = True
         if self.ref is not None:
             out["list"] = {
                 "list": self.ref.list,

@@ -20,7 +20,7 @@ from monitor.lists.watchlist import load_lists, stored_lists, with_lists
 from monitor.matching import Matcher
 from monitor.models import Article, MatchResult, RuleResult
 from monitor.notify.deliver import targets_of
-from monitor.rules import evaluate
+from monitor.rules import evaluate_all
 from monitor.sources.canonical import canonical_url
 from monitor.sources.fetch import Fetcher, FetchError
 from monitor.sources.parse import ParseError
@@ -46,7 +46,7 @@ class Pipeline:
 
     def match(self, article: Article) -> MatchResult:
         hits = self.matcher.find(article)
-        rules = tuple(evaluate(rule, article, hits) for rule in self.config.rules)
+        rules = tuple(evaluate_all(self.config.rules, article, hits))
         return MatchResult(article, tuple(hits), rules)
 
 

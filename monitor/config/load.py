@@ -42,7 +42,7 @@ TOP_KEYS = frozenset({"settings", "sources", "watchlists", "rules", "notify"})
 SOURCE_KEYS = frozenset({"name", "url", "type", "interval", "fetch_body", "lang", "headers"})
 SOURCE_OPTIONS = frozenset({"query", "items", "fields", "link_selector", "max_items"})
 WATCHLIST_KEYS = frozenset(
-    {"description", "fuzzy", "entries", "import", "refresh", "schemas", "programs"}
+    {"description", "fuzzy", "entries", "import", "refresh", "schemas", "programs", "weak_needs"}
 )
 IMPORT_KEYS = frozenset({"format", "url"})
 LIST_SCHEMAS = ("individual", "entity", "vessel", "aircraft")
@@ -61,6 +61,7 @@ RULE_KEYS = frozenset(
         "notify",
         "digest",
         "list_changes",
+        "unless_fired",
     }
 )
 CONDITION_KEYS = frozenset({"watchlist", "entries", "fields", "min_count", "min_score"})
@@ -172,10 +173,16 @@ class _Checker:
         self.unique([s.name for s in sources], "sources", "source")
         watchlists = self.watchlists(root.get("watchlists"), ("watchlists",))
         notify = self.notify(root.get("notify"), ("notify",))
+        raw_rules = root.get("rules")
+        rule_names = {
+            str(r["name"])
+            for r in (raw_rules if isinstance(raw_rules, list) else [])
+            if isinstance(r, dict) and "name" in r
+        }
         rules = self.items(
-            root.get("rules"),
+            raw_rules,
             ("rules",),
-            lambda v, p: self.rule(v, p, settings, watchlists, notify),
+            lambda v, p: self.rule(v, p, settings, watchlists, notify, rule_names),
         )
         self.unique([r.name for r in rules], "rules", "rule")
         return Config(self.doc.file, settings, tuple(sources), watchlists, tuple(rules), notify)
@@ -275,6 +282,14 @@ class _Checker:
             wl = self.watchlist(str(name), body, (*path, name))
             if wl is not None:
                 out[str(name)] = wl
+        for name, wl in out.items():
+            for i, other in enumerate(sorted(wl.imports.weak_needs) if wl.imports else ()):
+                if other not in out or out[other].imports is not None:
+                    self.fail(
+                        (*path, name, "weak_needs", i),
+                        f"'{other}' is not a watchlist with entries of its own"
+                        f"{_closest(other, set(out))}",
+                    )
         return out
 
     def watchlist(self, name: str, value: Any, path: Path) -> Watchlist | None:
@@ -323,6 +338,10 @@ class _Checker:
             refresh=self.duration(m.get("refresh"), (*path, "refresh"), 86400.0),
             schemas=frozenset(schemas),
             programs=frozenset(programs),
+            weak_needs=frozenset(
+                self.string(x, (*path, "weak_needs", i))
+                for i, x in enumerate(self.seq(m.get("weak_needs"), (*path, "weak_needs")))
+            ),
         )
 
     def entry(self, value: Any, path: Path) -> Entry | None:
@@ -404,6 +423,7 @@ class _Checker:
         settings: Settings,
         watchlists: Mapping[str, Watchlist],
         notify: Mapping[str, tuple[str, ...]],
+        rule_names: set[str],
     ) -> Rule | None:
         m = self.mapping(value, path, set(RULE_KEYS), required=("name",))
         if m is None:
@@ -449,6 +469,17 @@ class _Checker:
                     (*path, "notify", i), f"unknown notify target '{target}' (known: {known})"
                 )
 
+        unless = [
+            self.string(x, (*path, "unless_fired", i))
+            for i, x in enumerate(self.seq(m.get("unless_fired"), (*path, "unless_fired")))
+        ]
+        for i, other in enumerate(unless):
+            if other not in rule_names or other == m.get("name"):
+                self.fail(
+                    (*path, "unless_fired", i),
+                    f"'{other}' is not another rule{_closest(other, rule_names)}",
+                )
+
         def group(key: str) -> tuple[Condition, ...]:
             built = self.items(
                 m.get(key), (*path, key), lambda v, p: self.condition(v, p, watchlists)
@@ -468,6 +499,7 @@ class _Checker:
             description=self.string(m.get("description"), (*path, "description")),
             notify=tuple(str(t) for t in targets),
             list_changes=frozenset(changed_lists),
+            unless_fired=tuple(unless),
             list_programs=frozenset(
                 str(x)
                 for x in self.seq(changes.get("programs"), (*path, "list_changes", "programs"))
@@ -487,30 +519,40 @@ class _Checker:
         m = self.mapping(value, path, set(CONDITION_KEYS), required=("watchlist",))
         if m is None or "watchlist" not in m:
             return None
-        name = self.string(m["watchlist"], (*path, "watchlist"))
-        wl = watchlists.get(name)
-        if wl is None:
-            known = ", ".join(sorted(watchlists)) or "none defined"
-            self.fail(
-                (*path, "watchlist"),
-                f"unknown watchlist '{name}'{_closest(name, set(watchlists))} (known: {known})",
-            )
+        given = m["watchlist"]
+        names = (
+            [self.string(x, (*path, "watchlist", i)) for i, x in enumerate(given)]
+            if isinstance(given, list)
+            else [self.string(given, (*path, "watchlist"))]
+        )
+        if not names:
+            self.fail((*path, "watchlist"), "expected a watchlist name or a list of them")
+        for i, name in enumerate(names):
+            if name not in watchlists:
+                known = ", ".join(sorted(watchlists)) or "none defined"
+                where = (*path, "watchlist", i) if isinstance(given, list) else (*path, "watchlist")
+                self.fail(
+                    where,
+                    f"unknown watchlist '{name}'{_closest(name, set(watchlists))} (known: {known})",
+                )
         entries = frozenset(
             self.string(e, (*path, "entries", i))
             for i, e in enumerate(self.seq(m.get("entries"), (*path, "entries")))
         )
-        if wl is not None:
-            known_entries = {e.name for e in wl.entries}
+        known_entries = {e.name for n in names if n in watchlists for e in watchlists[n].entries}
+        if all(n in watchlists and not watchlists[n].imports for n in names):
             for i, e in enumerate(self.seq(m.get("entries"), (*path, "entries"))):
                 if e not in known_entries:
-                    self.fail((*path, "entries", i), f"watchlist '{name}' has no entry '{e}'")
+                    self.fail(
+                        (*path, "entries", i), f"watchlist '{' | '.join(names)}' has no entry '{e}'"
+                    )
         fields = tuple(self.seq(m.get("fields"), (*path, "fields"))) or FIELDS
         for i, f in enumerate(fields):
             if f not in FIELDS:
                 self.fail((*path, "fields", i), f"unknown field {f!r} (title, body)")
         min_score = m.get("min_score")
         return Condition(
-            watchlist=name,
+            watchlists=tuple(names),
             entries=entries,
             fields=tuple(f for f in fields if f in FIELDS),
             min_count=int(self.number(m.get("min_count"), (*path, "min_count"), 1, 1, 1000)),

@@ -40,6 +40,7 @@ class AliasSpec:
     exact: bool = False  # no typo tolerance
     langs: frozenset[str] = frozenset()  # only for articles in these languages; empty: all
     regex: bool = False
+    weak: bool = False  # proves nothing alone: kept only beside other evidence (imported lists)
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,14 @@ class Entry:
 class ListImport:
     """An official list a watchlist is filled from (issue: lists as watchlists)."""
 
-    format: str  # ofac-csv | un-xml | opensanctions-csv
+    format: str  # one of LIST_FORMATS
     url: str  # https://... or a local path
     refresh: float = 86400.0
     schemas: frozenset[str] = frozenset()  # individual | entity | vessel | aircraft; empty: all
     programs: frozenset[str] = frozenset()  # empty: all
+    # Watchlists whose hits in its sentence confirm a weak name; empty: any watchlist of its own
+    # entries (not an imported list).
+    weak_needs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -72,11 +76,16 @@ class Watchlist:
 
 @dataclass(frozen=True)
 class Condition:
-    watchlist: str
+    watchlists: tuple[str, ...]  # a hit in any of them counts
     entries: frozenset[str] = frozenset()  # empty: any entry of the watchlist
     fields: tuple[Field, ...] = ("title", "body")
     min_count: int = 1  # distinct entries needed
     min_score: float | None = None
+
+    @property
+    def watchlist(self) -> str:
+        """What explanations call it."""
+        return " | ".join(self.watchlists)
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class Rule:
     digest: float | None = None  # seconds: alerts go out together at most this often
     list_changes: frozenset[str] = frozenset()  # imported lists whose changes this rule reports
     list_programs: frozenset[str] = frozenset()  # only changes under these programs; empty: all
+    unless_fired: tuple[str, ...] = ()  # silent on an article where one of these rules fired
 
 
 @dataclass(frozen=True)

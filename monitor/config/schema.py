@@ -115,13 +115,14 @@ def rules_schema() -> dict[str, Any]:
             "refresh": DURATION,
             "schemas": {"type": "array", "items": {"enum": list(LIST_SCHEMAS)}},
             "programs": TEXTS,
+            "weak_needs": TEXTS,
         },
         WATCHLIST_KEYS,
     )
     watchlist["anyOf"] = [{"required": ["entries"]}, {"required": ["import"]}]
     condition = _object(
         {
-            "watchlist": TEXT,
+            "watchlist": {"anyOf": [TEXT, TEXTS]},
             "entries": TEXTS,
             "fields": {"type": "array", "items": {"enum": list(FIELDS)}},
             "min_count": {"type": "integer", "minimum": 1},
@@ -148,6 +149,7 @@ def rules_schema() -> dict[str, Any]:
                 "properties": {"lists": TEXTS, "programs": TEXTS},
                 "additionalProperties": False,
             },
+            "unless_fired": TEXTS,
         },
         RULE_KEYS,
         ["name"],

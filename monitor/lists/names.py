@@ -1,41 +1,85 @@
-"""The names news text really contains, built from list names: given name first, second
-surname optional, legal forms optional. Names too weak to stand alone are marked weak."""
+"""The names news text really contains, built from list names: given name first, middle names and
+the second surname optional, legal forms optional, the distinctive word of a company, Cyrillic and
+Greek names in Latin letters. Names too weak to stand alone are marked weak: the matcher keeps
+them only with more evidence nearby."""
 
 from __future__ import annotations
 
 import re
 
+from anyascii import anyascii
+from rigour.names import remove_org_types
+
 from monitor.lists.model import ListEntity
 from monitor.text.lang import FUNCTION_WORDS
 from monitor.text.normalize import fold_plain
+from monitor.text.scripts import latinizable
 
-# Legal forms in the lists' spellings, compared after normalisation ("S.A." -> "s a").
+# Legal forms in the lists' spellings, compared after normalisation ("S.A." -> "s a"); rigour's
+# table catches the long ones ("Limited Liability Company", "S.A. de C.V.") first.
 LEGAL_FORMS = frozenset(
     "llc ooo oao zao pao ao pjsc ojsc cjsc jsc plc ltd limited inc corp corporation co company "
-    "gmbh ag sa s a sarl srl spa bv nv llp lp fze fzco fzc pte tov pp".split()
+    "gmbh ag sa s a sarl srl spa bv nv llp lp fze fzco fzc pte tov pp sdn bhd "
+    "ооо оао зао пао ао тов".split()
+)
+# Words that describe what a company is rather than which one: "ROSNEFT OIL COMPANY" is written
+# "Rosneft", "PRIVATE MILITARY COMPANY 'WAGNER'" is "Wagner".
+DESCRIPTORS = frozenset(
+    "company group holding holdings bank air airlines airline airways aviation shipping lines line "
+    "trading trade industries industry industrial international pmc private military oil gas "
+    "petroleum energy investment investments services management general of and the for "
+    "organization organisation foundation enterprise enterprises".split()
 )
 _PAREN = re.compile(r"\([^)]*\)")
+_QUOTES = re.compile(r"[\"'«»“”„]")
+Variant = tuple[str, bool]  # (name as an article may write it, weak: never on its own)
 
 
-def variants(name: str, schema: str) -> list[str]:
+def variants(name: str, schema: str) -> list[Variant]:
     """Forms of one list name that an article may use, the name itself first."""
     name = " ".join(_PAREN.sub(" ", name).split())
-    out = [name]
-    if schema == "individual" and "," in name:
-        surnames, given = (p.strip() for p in name.split(",", 1))
-        if given:
-            out.append(f"{given} {surnames}")
-            parts = surnames.split()
-            if len(parts) == 2:  # Hispanic double surname: the second is usually dropped
-                out.append(f"{given} {parts[0]}")
+    out: list[Variant] = [(name, False)]
+    if schema == "individual":
+        out += _person(name)
     elif schema == "entity":
-        words = fold_plain(name).split()
-        core = [w for w in words if w not in LEGAL_FORMS]
-        while core and core[-1] in ("s", "a"):
-            core.pop()
-        if core and len(core) < len(words):
-            out.append(" ".join(core))
-    return list(dict.fromkeys(out))
+        out += _organisation(name)
+    if latinizable(name):  # Роснефть is written Rosneft in Latin text
+        out += [(" ".join(anyascii(v).replace("'", "").split()), weak) for v, weak in out]
+    seen: dict[str, Variant] = {}
+    for variant, weak in out:
+        weak = weak or is_weak(variant)
+        key = fold_plain(variant)
+        if key and (key not in seen or seen[key][1] > weak):
+            seen[key] = (variant, weak)
+    return list(seen.values())
+
+
+def _person(name: str) -> list[Variant]:
+    """ "MADURO MOROS, Nicolas" -> "Nicolas MADURO MOROS", "Nicolas MADURO"; "LAVROV, Sergey
+    Viktorovich" -> "Sergey Viktorovich LAVROV", "Sergey LAVROV"."""
+    if "," not in name:
+        return []
+    surnames, given = (p.strip() for p in name.split(",", 1))
+    if not given or not surnames:
+        return []
+    first = given.split()[0]
+    out = [f"{given} {surnames}", f"{first} {surnames}"]
+    parts = surnames.split()
+    if len(parts) == 2:  # Hispanic double surname: the second is usually dropped
+        out += [f"{given} {parts[0]}", f"{first} {parts[0]}"]
+    return [(v, False) for v in out]
+
+
+def _organisation(name: str) -> list[Variant]:
+    words = fold_plain(_QUOTES.sub(" ", remove_org_types(name))).split()
+    core = [w for w in words if w not in LEGAL_FORMS]
+    out: list[Variant] = []
+    if any(w not in DESCRIPTORS for w in core) and core != fold_plain(name).split():
+        out.append((" ".join(core), False))
+    distinctive = [w for w in core if w not in DESCRIPTORS]
+    if len(distinctive) == 1 and len(core) > 1 and len(distinctive[0]) >= 5:
+        out.append((distinctive[0], True))
+    return out
 
 
 def is_weak(text: str) -> bool:
@@ -49,11 +93,23 @@ def is_weak(text: str) -> bool:
 
 
 def entity_aliases(entity: ListEntity) -> tuple[list[str], list[str]]:
-    """(strong aliases, weak aliases) of an entity."""
-    strong: list[str] = []
-    weak: list[str] = []
+    """(strong aliases, weak aliases) of an entity. Weak names that would prove nothing even beside
+    a sanctions term are left out: a first name alone ("Samir", "Said"), a code of four
+    characters, a word that only says what a company is ("Group")."""
+    strong: dict[str, str] = {}
+    weak: dict[str, str] = {}
     for name in entity.names:
-        for variant in variants(name.name, entity.schema):
-            (weak if name.weak or is_weak(variant) else strong).append(variant)
-    strong = list(dict.fromkeys(strong))
-    return strong, [w for w in dict.fromkeys(weak) if w not in strong]
+        for variant, is_weak_form in variants(name.name, entity.schema):
+            key = fold_plain(variant)
+            (weak if name.weak or is_weak_form else strong).setdefault(key, variant)
+    return list(strong.values()), [
+        w for k, w in weak.items() if k not in strong and _telling(k, entity.schema)
+    ]
+
+
+def _telling(norm: str, schema: str) -> bool:
+    words = norm.split()
+    if schema == "individual" and len(words) < 2:
+        return False
+    uninformative = FUNCTION_WORDS | DESCRIPTORS | LEGAL_FORMS
+    return len(norm.replace(" ", "")) > 4 and not all(w in uninformative for w in words)

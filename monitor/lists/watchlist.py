@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from monitor.lists.names import entity_aliases
 from monitor.models import ListRef
 from monitor.store import Store
 from monitor.store.store import DB_NAME
+from monitor.text.normalize import fold_plain
 
 
 def entry_name(entity: ListEntity) -> str:
@@ -23,19 +25,38 @@ def entry_name(entity: ListEntity) -> str:
 def fill(watchlist: Watchlist, entities: Sequence[ListEntity]) -> Watchlist:
     spec = watchlist.imports
     assert spec is not None
+    chosen = [
+        (entity, *entity_aliases(entity))
+        for entity in entities
+        if (not spec.schemas or entity.schema in spec.schemas)
+        and (not spec.programs or spec.programs & set(entity.programs))
+    ]
+    # A weak name that several entities share ("MAHAN" of MAHAN AIR and MAHAN TRAVEL) names none
+    # of them; and a word that many listed names use ("FIRST", "FOREIGN") is a common word.
+    used = Counter(
+        w for entity, strong, weak in chosen for w in {w for a in strong + weak for w in _words(a)}
+    )
+    shared = Counter(fold_plain(w) for _, _, weak in chosen for w in weak)
     entries = list(watchlist.entries)
-    for entity in entities:
-        if spec.schemas and entity.schema not in spec.schemas:
-            continue
-        if spec.programs and not spec.programs & set(entity.programs):
-            continue
-        strong, _weak = entity_aliases(entity)
-        # Weak aliases (one word, four letters, the lists' own "weak" a.k.a.) are not indexed:
-        # "Saud", "Abdullah" or "EX-301" must never fire on their own.
-        if strong:
+    for entity, strong, weak in chosen:
+        # Typos are tolerated in people's names, which news transliterates in many ways (Sergei,
+        # Sergey); a company's or a vessel's name one letter off is another name (GREEN ISLAND
+        # is not a Greek island).
+        exact = entity.schema != "individual"
+        aliases = [AliasSpec(a, exact=exact) for a in strong]
+        aliases += [
+            AliasSpec(w, exact=exact, weak=True)
+            for w in weak
+            if shared[fold_plain(w)] == 1 and (len(_words(w)) > 1 or used[_words(w)[0]] == 1)
+        ]
+        if aliases:
             ref = ListRef(watchlist.name, entity.id, entity.programs, entity.link)
-            entries.append(Entry(entry_name(entity), tuple(AliasSpec(a) for a in strong), ref=ref))
+            entries.append(Entry(entry_name(entity), tuple(aliases), ref=ref))
     return replace(watchlist, entries=tuple(entries))
+
+
+def _words(alias: str) -> list[str]:
+    return fold_plain(alias).split()
 
 
 def with_lists(config: Config, lists: Mapping[str, Sequence[ListEntity]]) -> dict[str, Watchlist]:

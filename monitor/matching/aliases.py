@@ -32,6 +32,7 @@ class Alias:
     exclude: bool = False  # an exclusion phrase: vetoes hits of its entry inside it
     regex: re.Pattern[str] | None = None
     ref: ListRef | None = None
+    weak: bool = False  # needs other evidence in its sentence (see Matcher)
 
     @property
     def letters(self) -> str:
@@ -52,6 +53,7 @@ def compile_aliases(watchlists: Iterable[Watchlist]) -> list[Alias]:
                     alias = replace(alias, ref=entry.ref)
                 key = (
                     alias.norm,
+                    alias.weak,
                     alias.open_start,
                     alias.open_end,
                     alias.case,
@@ -89,6 +91,7 @@ def _compile(id: int, wl: Watchlist, entry: str, spec: AliasSpec, exclude: bool)
         and not spec.exact
         and not spec.case
         and not exclude
+        and not spec.weak
         and not core.startswith("*")
         and not core.endswith("*")
         and script is Script.SPACED
@@ -109,6 +112,7 @@ def _compile(id: int, wl: Watchlist, entry: str, spec: AliasSpec, exclude: bool)
         langs=spec.langs,
         fuzzy=fuzzy,
         exclude=exclude,
+        weak=spec.weak,
     )
 
 

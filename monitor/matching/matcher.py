@@ -12,8 +12,10 @@ from monitor.matching.aliases import MIN_FUZZY_LEN, Alias, compile_aliases
 from monitor.matching.index import AliasIndex, Anchor, max_edits
 from monitor.models import FIELDS, Article, Field, Hit
 from monitor.text.lang import detect, same_language
+from monitor.text.latin import latinize
 from monitor.text.normalize import fold
-from monitor.text.scripts import Script
+from monitor.text.scripts import Script, latinizable
+from monitor.text.segments import Segments
 
 # (alias, start, end, score) in normalised-text offsets
 Candidate = tuple[Alias, int, int, float]
@@ -25,6 +27,12 @@ class Matcher:
     def __init__(self, watchlists: Mapping[str, Watchlist]):
         self.aliases = compile_aliases(watchlists.values())
         self.index = AliasIndex(self.aliases)
+        self.latin_lists = any(a.ref is not None and not latinizable(a.norm) for a in self.aliases)
+        # For each imported list: the watchlists that confirm its weak names.
+        own = frozenset(n for n, wl in watchlists.items() if wl.imports is None)
+        self.weak_needs = {
+            n: wl.imports.weak_needs or own for n, wl in watchlists.items() if wl.imports
+        }
 
     def find(self, article: Article) -> list[Hit]:
         lang: list[str | None] = []
@@ -43,9 +51,17 @@ class Matcher:
 
     def _field_hits(self, text: str, field: Field, lang: Callable[[], str | None]) -> list[Hit]:
         folded = fold(text)
-        padded = f" {folded.text} "
-        found = [(a, s - 1, e - 1, 100.0) for a, s, e in self.index.exact(padded)]
-        found.extend(self._fuzzy(folded.text, padded))
+        found = self._candidates(folded.text)
+        if self.latin_lists and latinizable(folded.text):
+            # Names the lists give only in Latin letters, written in Cyrillic or Greek.
+            latin, back = latinize(folded.text)
+            found.extend(
+                (a, back[s], back[e - 1] + 1, score)
+                for a, s, e, score in self._candidates(latin)
+                # A weak name is too little to go on through a transliteration (Россия: "rossiya",
+                # the distinctive word of BANK ROSSIYA).
+                if a.ref is not None and not a.weak and not latinizable(a.norm) and e > s
+            )
         vetoes = [(a.watchlist, a.entry, s, e) for a, s, e, _ in found if a.exclude]
         hits = []
         for alias, start, end, score in found:
@@ -64,7 +80,31 @@ class Matcher:
                 continue
             hits.append(_hit(alias, text, field, o_start, o_end, score))
         hits.extend(self._regex_hits(text, field, lang))
-        return _without_overlaps(hits)
+        return self._confirmed(text, _without_overlaps(hits))
+
+    def _confirmed(self, text: str, hits: list[Hit]) -> list[Hit]:
+        """Weak hits ("Wagner", a nickname, a one-word alias) kept only where their sentence has
+        other evidence: a hit of a watchlist its list names in `weak_needs` (a sanctions term)
+        or a stronger name of the same entity."""
+        if not any(h.weak for h in hits):
+            return hits
+        segments = Segments(text)
+        strong = [(segments.sentence(h.start), h) for h in hits if not h.weak]
+
+        def confirmed(weak: Hit) -> bool:
+            needs = self.weak_needs.get(weak.watchlist, frozenset())
+            where = segments.sentence(weak.start)
+            return any(
+                at == where and (h.watchlist in needs or h.entry == weak.entry) for at, h in strong
+            )
+
+        return [h for h in hits if not h.weak or confirmed(h)]
+
+    def _candidates(self, norm: str) -> list[Candidate]:
+        padded = f" {norm} "
+        found = [(a, s - 1, e - 1, 100.0) for a, s, e in self.index.exact(padded)]
+        found.extend(self._fuzzy(norm, padded))
+        return found
 
     def _fuzzy(self, norm: str, padded: str) -> Iterable[Candidate]:
         index = self.index
@@ -155,6 +195,7 @@ def _hit(alias: Alias, text: str, field: Field, start: int, end: int, score: flo
         end,
         score,
         alias.ref,
+        alias.weak,
     )
 
 

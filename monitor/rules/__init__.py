@@ -1,5 +1,5 @@
 """Hits -> rule decisions (all / any / none, proximity, scores) and their explanation. No I/O."""
 
-from monitor.rules.evaluate import evaluate
+from monitor.rules.evaluate import evaluate, evaluate_all
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "evaluate_all"]

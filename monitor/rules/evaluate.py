@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from monitor.config.model import Condition, Rule
 from monitor.models import Article, ConditionResult, Field, Hit, RuleResult
 from monitor.text.segments import Segments
+
+
+def evaluate_all(rules: Sequence[Rule], article: Article, hits: Sequence[Hit]) -> list[RuleResult]:
+    """Every rule's verdict. A rule with `unless_fired` stays silent where one of those rules
+    fired: a story that is already a country alert is not told again as an entity alert. The list
+    names in the article ride along with whichever rule fired, so the alert still says who."""
+    results = [evaluate(rule, article, hits) for rule in rules]
+    fired = {r.rule for r in results if r.fired}
+    listed = tuple(h for h in hits if h.ref is not None)
+    out = []
+    for rule, result in zip(rules, results, strict=True):
+        if not result.fired:
+            out.append(result)
+            continue
+        silenced = [n for n in rule.unless_fired if n in fired]
+        if silenced:
+            out.append(replace(result, fired=False, reason=f"silent: {silenced[0]} fired"))
+            continue
+        extra = tuple(h for h in listed if h not in result.evidence)
+        out.append(replace(result, evidence=result.evidence + extra) if extra else result)
+    return out
 
 
 def evaluate(rule: Rule, article: Article, hits: Sequence[Hit]) -> RuleResult:
@@ -59,7 +81,7 @@ def _condition(group: str, c: Condition, hits: Sequence[Hit], min_score: float) 
     taken = tuple(
         h
         for h in hits
-        if h.watchlist == c.watchlist
+        if h.watchlist in c.watchlists
         and h.field in c.fields
         and h.score >= floor
         and (not c.entries or h.entry in c.entries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from enum import Enum
 
@@ -55,3 +56,12 @@ def fuzzy_friendly(text: str) -> bool:
         not ch.isalpha() or unicodedata.name(ch, "").startswith(("LATIN", "CYRILLIC", "GREEK"))
         for ch in text
     )
+
+
+_LATINIZABLE = re.compile("[\u0370-\u03ff\u0400-\u04ff\u1f00-\u1fff]")
+
+
+def latinizable(text: str) -> bool:
+    """Whether `text` has Cyrillic or Greek letters, the scripts whose names transliterate to
+    Latin letter for letter well enough to match (Роснефть -> Rosneft, Лавров -> Lavrov)."""
+    return _LATINIZABLE.search(text) is not None

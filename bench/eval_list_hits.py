@@ -1,0 +1,70 @@
+"""How often the official lists fire on real articles that are not about sanctions.
+
+    python bench/eval_list_hits.py [--rules rules.yaml]
+
+Imports the OFAC SDN (2019) and UN (2026) lists from tests/fixtures, matches every negative
+article of tests/fixtures/devset and tests/cases/languages.yaml, and prints each list hit in
+its context, weak ones marked, then the counts. Each hit is a name of a listed entity found in
+text: a real mention of a listed name is not an error; a hit on a different person or an
+ordinary word is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.official_lists import official_lists, with_official_lists  # noqa: E402
+from monitor.config import load_config  # noqa: E402
+from monitor.models import Article  # noqa: E402
+from monitor.pipeline import Pipeline  # noqa: E402
+
+
+def negatives() -> list[Article]:
+    real = (ROOT / "tests/fixtures/devset/articles.jsonl").read_text(encoding="utf-8")
+    cases = yaml.safe_load((ROOT / "tests/cases/languages.yaml").read_text(encoding="utf-8"))
+    records = [r for r in map(json.loads, real.splitlines()) if not r["label"]]
+    records += [{**c, "id": f"case-{i}"} for i, c in enumerate(cases) if not c["alert"]]
+    return [
+        Article(str(r["id"]), str(r["title"]), str(r.get("body") or ""), lang=r.get("lang"))
+        for r in records
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rules", default=str(ROOT / "rules.yaml"))
+    parser.add_argument(
+        "--weak-needs", default="sanctions_terms", help="watchlists that confirm weak names"
+    )
+    args = parser.parse_args()
+    needs = frozenset(filter(None, args.weak_needs.split(",")))
+    config = with_official_lists(load_config(args.rules), official_lists(), needs)
+    pipeline = Pipeline(config)
+    articles = negatives()
+    hit_articles = hits = weak = 0
+    for article in articles:
+        found = [h for h in pipeline.matcher.find(article) if h.ref is not None]
+        hit_articles += bool(found)
+        for h in found:
+            hits += 1
+            weak += h.weak
+            text = article.text(h.field)
+            context = text[max(0, h.start - 60) : h.end + 60].replace("\n", " ")
+            mark = " (weak)" if h.weak else ""
+            print(f"{article.id} {h.watchlist}: {h.entry}{mark}\n    ...{context}...")
+    print(
+        f"\n{len(articles)} negative articles: {hits} list hits ({weak} weak) "
+        f"in {hit_articles} articles"
+    )
+
+
+if __name__ == "__main__":
+    main()
