@@ -20,6 +20,9 @@ LIST_FORMATS = (
     "csl-csv",
     "opensanctions-csv",
     "opensanctions-ftm",
+    "uk-csv",
+    "uk-xml",
+    "eu-xml",
 )
 # The {fields} an alert message template (settings.template) may use.
 TEMPLATE_FIELDS = frozenset(

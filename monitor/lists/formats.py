@@ -9,7 +9,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
@@ -86,6 +86,8 @@ def _xml(raw: bytes, fmt: str) -> Any:
         raise ListFormatError(f"{fmt}: refused: {type(e).__name__} (entity expansion)") from e
     except SafeET.ParseError as e:
         raise ListFormatError(f"{fmt}: not well-formed XML: {e}") from e
+    except LookupError as e:  # an XML declaration naming an encoding Python does not know
+        raise ListFormatError(f"{fmt}: not readable XML: {e}") from e
 
 
 def read_un_xml(raw: bytes) -> list[ListEntity]:
@@ -248,6 +250,349 @@ def read_csl_csv(raw: bytes) -> list[ListEntity]:
     return out
 
 
+# --- The UK: OFSI's Consolidated List (ConList.csv, ConList.xml) and the FCDO's UK Sanctions
+# List (XML). One person is one Group ID (or UniqueID) however many rows name them.
+
+# The legacy ConList.csv columns, in order; copies in the wild often lack the header row.
+_UK_LEGACY_COLUMNS = (
+    *(f"Name {i}" for i in (6, 1, 2, 3, 4, 5)),
+    "Title",
+    "DOB",
+    "Town of Birth",
+    "Country of Birth",
+    "Nationality",
+    "Passport Details",
+    "NI Number",
+    "Position",
+    *(f"Address {i}" for i in range(1, 7)),
+    "Post/Zip Code",
+    "Country",
+    "Other Information",
+    "Group Type",
+    "Alias Type",
+    "Regime",
+    "Listed On",
+    "Last Updated",
+    "Group ID",
+)
+_UK_SCHEMAS = {"individual": "individual", "entity": "entity", "ship": "vessel"}
+# Before OFSI had a "Ship" group type (2022), ships were entities whose Other Information opens
+# with their IMO number ("IMO: 8937675.", "(IMO number: 7303803)"); shipping companies give
+# theirs later in the text ("... UN Ref KPe.022. IMO Number: 5342883").
+_UK_SHIP_IMO = re.compile(r"\(?IMO(?: number)?:\s*\d{7}", re.IGNORECASE)
+# Several values in one cell: "1) Saudi Arabia 2) Qatar", "(a) Jordanian (b) American".
+_UK_ENUMERATION = re.compile(r"(?:^|[\s,;])\(?(?:\d{1,2}|[a-h])\)\s*")
+_UK_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ConList.xml names its elements after the CSV's columns, but spells `name1`..`name5` in lower
+# case beside `Name6`: matched case-insensitively.
+_CONLIST_XML_FIELDS = {
+    **{f"name{i}": f"Name {i}" for i in range(1, 7)},
+    "grouptypedescription": "Group Type",
+    "aliastype": "Alias Type",
+    "aliasquality": "Alias Quality",
+    "regimename": "Regime",
+    "datelisted": "Listed On",
+    "groupid": "Group ID",
+    "country": "Country",
+    "nationality": "Nationality",
+    "individual_nationality": "Nationality",
+    "namenonlatinscript": "Name Non-Latin Script",
+    "otherinformation": "Other Information",
+}
+
+
+def _clean(text: str | None) -> str:
+    # The UK files pad names inside and out (" TONG SAN 2", "Abdullah ", "WINE MAKING  MAGARACH").
+    return " ".join((text or "").split())
+
+
+def _ranked_names(found: Iterable[tuple[str, bool, bool]]) -> tuple[ListName, ...]:
+    """(name, primary, weak) as read, as ListNames: primary names first and weak ones last, so
+    that the caption is the listed name; each name once, weak only if it is weak everywhere."""
+    weak: dict[str, bool] = {}
+    primary: set[str] = set()
+    for name, is_primary, is_weak in found:
+        if name:
+            weak[name] = weak.get(name, True) and is_weak and not is_primary
+            if is_primary:
+                primary.add(name)
+    order = sorted(weak, key=lambda n: (n not in primary, weak[n]))  # stable: file order within
+    return tuple(ListName(n, weak=weak[n]) for n in order)
+
+
+def _uk_name(name6: str, given: Iterable[str], schema: str) -> str:
+    """Name 6 is an individual's surname (an entity's or ship's whole name), Name 1-5 the given
+    names. Written "SURNAME, Given Names" as OFAC writes them, so that `variants` also indexes
+    "Given Names SURNAME"."""
+    surname = _clean(name6)
+    forenames = " ".join(p for p in map(_clean, given) if p)
+    if schema == "individual" and surname and forenames:
+        return f"{surname}, {forenames}"
+    return " ".join(p for p in (forenames, surname) if p)
+
+
+def _uk_schema(kind: str, other_information: str = "") -> str:
+    schema = _UK_SCHEMAS.get(_clean(kind).lower(), "entity")
+    if schema == "entity" and _UK_SHIP_IMO.match(other_information.strip()):
+        return "vessel"
+    return schema
+
+
+def _uk_primary(name_type: str) -> bool:
+    # "Prime Alias" (legacy CSV), "Primary name" or "Primary Name" (2022 on). A "Primary name
+    # variation" is another spelling of it: an alias.
+    return _clean(name_type).lower() in ("prime alias", "primary name")
+
+
+def _uk_weak(quality: str) -> bool:
+    # "Low quality a.k.a" (UK Sanctions List AliasStrength) and OFSI's Alias Quality.
+    return _clean(quality).lower().startswith("low")
+
+
+def _uk_date(text: str) -> str | None:
+    """DD/MM/YYYY, or ConList.xml's ISO date-time, as YYYY-MM-DD."""
+    text = _clean(text)
+    if m := _UK_DATE.fullmatch(text):
+        return f"{m[3]}-{m[2]}-{m[1]}"
+    return text[:10] if _ISO_DATE.match(text) else None
+
+
+def _uk_countries(values: Iterable[str]) -> tuple[str, ...]:
+    parts = (_clean(p).strip(" ,;.") for v in values for p in _UK_ENUMERATION.split(v))
+    return tuple(dict.fromkeys(p for p in parts if p))
+
+
+def _uk_grouped(rows: Iterable[Mapping[str, str]], fmt: str) -> list[ListEntity]:
+    """OFSI rows, one per name x date of birth x address, as one entity per Group ID."""
+    groups: dict[str, list[Mapping[str, str]]] = defaultdict(list)
+    for row in rows:
+        group = _clean(row.get("Group ID"))
+        if not group:
+            raise ListFormatError(f"{fmt}: a row has no Group ID ({_clean(row.get('Name 6'))!r})")
+        groups[group].append(row)
+    out = []
+    for group, members in groups.items():
+        first = members[0]
+        schema = _uk_schema(first.get("Group Type", ""), first.get("Other Information", ""))
+        found = []
+        for row in members:
+            given = (row.get(f"Name {i}", "") for i in range(1, 6))
+            name = _uk_name(row.get("Name 6", ""), given, schema)
+            found.append(
+                (
+                    name,
+                    _uk_primary(row.get("Alias Type", "")),
+                    _uk_weak(row.get("Alias Quality", "")),
+                )
+            )
+            found.append((_clean(row.get("Name Non-Latin Script")), False, False))
+        names = _ranked_names(found)
+        if not names:
+            continue
+        listed = sorted(filter(None, (_uk_date(r.get("Listed On", "")) for r in members)))
+        out.append(
+            ListEntity(
+                id=group,
+                schema=schema,
+                names=names,
+                programs=tuple(
+                    dict.fromkeys(filter(None, (_clean(r.get("Regime")) for r in members)))
+                ),
+                countries=_uk_countries(
+                    r.get(key, "") for r in members for key in ("Nationality", "Country")
+                ),
+                listed_on=listed[0] if listed else None,
+            )
+        )
+    return out
+
+
+def _uk_text(raw: bytes) -> str:
+    # ConList.csv was cp1252 for years (0x92 curly apostrophes: "AL-MU'AYYAD"); the 2022 format,
+    # which carries non-Latin names, can only be UTF-8.
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    return text.replace("\x1a", "")
+
+
+def read_uk_csv(raw: bytes) -> list[ListEntity]:
+    """OFSI's Consolidated List CSV: the 2022 format read by its header's column names, and the
+    legacy 29-column layout with or without its `Last Updated,DD/MM/YYYY` line and header."""
+    try:
+        rows = [r for r in csv.reader(io.StringIO(_uk_text(raw))) if any(c.strip() for c in r)]
+    except csv.Error as e:
+        raise ListFormatError(f"uk-csv: not CSV: {e}") from e
+    if rows and _clean(rows[0][0]).lower() == "last updated":
+        rows = rows[1:]
+    if not rows:
+        return []
+    header = [_clean(c) for c in rows[0]]
+    if {"Name 6", "Group Type", "Group ID"} <= set(header):
+        columns, body = header, rows[1:]
+    elif len(rows[0]) == len(_UK_LEGACY_COLUMNS):
+        columns, body = list(_UK_LEGACY_COLUMNS), rows
+        # Without a header, only rows that look like ConList rows are trusted.
+        kinds = {
+            _clean(r[columns.index("Group Type")]).lower() for r in body if len(r) == len(columns)
+        }
+        if not kinds <= set(_UK_SCHEMAS):
+            raise ListFormatError(f"uk-csv: unknown group types {sorted(kinds - set(_UK_SCHEMAS))}")
+    else:
+        raise ListFormatError("uk-csv: neither a ConList header nor the legacy 29-column rows")
+    for number, row in enumerate(body, 1):
+        if len(row) != len(columns):
+            raise ListFormatError(f"uk-csv: row {number} has {len(row)} fields, not {len(columns)}")
+    return _uk_grouped((dict(zip(columns, row, strict=True)) for row in body), "uk-csv")
+
+
+def _local(tag: object) -> str:
+    """An element's name without its namespace (comments have no string tag)."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _children(node: Any, name: str) -> list[Any]:
+    return [child for child in node if _local(child.tag) == name]
+
+
+def _descendants(node: Any, name: str) -> list[Any]:
+    return [child for child in node.iter() if _local(child.tag) == name]
+
+
+def _child_text(node: Any, name: str) -> str:
+    return next((_clean(child.text) for child in _children(node, name)), "")
+
+
+def _uk_designations(root: Any) -> list[ListEntity]:
+    """The FCDO's UK Sanctions List: one `Designation` per UniqueID, its names nested."""
+    out = []
+    for node in _descendants(root, "Designation"):
+        uid = _child_text(node, "UniqueID") or _child_text(node, "OFSIGroupID")
+        schema = _uk_schema(_child_text(node, "IndividualEntityShip"))
+        found = []
+        for names in _children(node, "Names"):
+            for name in _children(names, "Name"):
+                parts = [_child_text(name, f"Name{i}") for i in range(1, 7)]
+                found.append(
+                    (
+                        _uk_name(parts[5], parts[:5], schema),
+                        _uk_primary(_child_text(name, "NameType")),
+                        _uk_weak(_child_text(name, "AliasStrength")),
+                    )
+                )
+        found += [(_clean(n.text), False, False) for n in _descendants(node, "NameNonLatinScript")]
+        names_read = _ranked_names(found)
+        if not uid or not names_read:
+            continue
+        countries = (
+            n.text or ""
+            for tag in ("Nationality", "AddressCountry")
+            for n in _descendants(node, tag)
+        )
+        extra = {
+            key: value
+            for key, value in (
+                ("ofsi_group_id", _child_text(node, "OFSIGroupID")),
+                ("un_reference", _child_text(node, "UNReferenceNumber")),
+            )
+            if value
+        }
+        out.append(
+            ListEntity(
+                id=uid,
+                schema=schema,
+                names=names_read,
+                programs=tuple(filter(None, [_child_text(node, "RegimeName")])),
+                countries=_uk_countries(countries),
+                listed_on=_uk_date(_child_text(node, "DateDesignated")),
+                extra=extra,
+            )
+        )
+    return out
+
+
+def read_uk_xml(raw: bytes) -> list[ListEntity]:
+    """The FCDO's UK Sanctions List (`Designations`) or OFSI's ConList.xml
+    (`ArrayOfFinancialSanctionsTarget`, the CSV's rows as elements), whatever their namespace."""
+    root = _xml(raw, "uk-xml")
+    kind = _local(root.tag)
+    if kind == "Designations":
+        return _uk_designations(root)
+    if kind == "ArrayOfFinancialSanctionsTarget":
+        rows = (
+            {
+                field: _clean(child.text)
+                for child in target
+                if (field := _CONLIST_XML_FIELDS.get(_local(child.tag).lower()))
+            }
+            for target in _descendants(root, "FinancialSanctionsTarget")
+        )
+        return _uk_grouped(rows, "uk-xml")
+    raise ListFormatError(
+        f"uk-xml: root element is <{kind}>, not <Designations> or <ArrayOfFinancialSanctionsTarget>"
+    )
+
+
+_EU_SCHEMAS = {"person": "individual", "enterprise": "entity"}
+
+
+def _eu_country(node: Any) -> str:
+    # "00" / "UNKNOWN" is the EU's way of saying no country.
+    description = _clean(node.get("countryDescription"))
+    if description and description.upper() != "UNKNOWN":
+        return description
+    code = _clean(node.get("countryIso2Code"))
+    return code if code not in ("", "00") else ""
+
+
+def read_eu_xml(raw: bytes) -> list[ListEntity]:
+    """The EU Financial Sanctions Files XML (v1.1: an `export` of `sanctionEntity` elements whose
+    data are attributes), whatever its namespace. EU names put the given name first: kept as
+    written. `strong="false"` marks a weak alias."""
+    root = _xml(raw, "eu-xml")
+    if _local(root.tag) != "export":
+        raise ListFormatError(f"eu-xml: root element is <{_local(root.tag)}>, not <export>")
+    out = []
+    for node in _descendants(root, "sanctionEntity"):
+        found = []
+        for alias in _children(node, "nameAlias"):
+            parts = (_clean(alias.get(k)) for k in ("firstName", "middleName", "lastName"))
+            name = _clean(alias.get("wholeName")) or " ".join(p for p in parts if p)
+            found.append((name, False, _clean(alias.get("strong")).lower() == "false"))
+        names = _ranked_names(found)
+        uid = _clean(node.get("logicalId")) or _clean(node.get("euReferenceNumber"))
+        if not uid or not names:
+            continue
+        codes = [_clean(s.get("code")).lower() for s in _children(node, "subjectType")]
+        countries = (
+            _eu_country(c) for tag in ("citizenship", "address") for c in _children(node, tag)
+        )
+        programs = (_clean(r.get("programme")) for r in _children(node, "regulation"))
+        designated = _clean(node.get("designationDate"))
+        extra = {
+            key: value
+            for key, value in (
+                ("eu_reference", _clean(node.get("euReferenceNumber"))),
+                ("un_reference", _clean(node.get("unitedNationId"))),
+            )
+            if value
+        }
+        out.append(
+            ListEntity(
+                id=uid,
+                schema=_EU_SCHEMAS.get(codes[0] if codes else "", "entity"),
+                names=names,
+                programs=tuple(dict.fromkeys(filter(None, programs))),
+                countries=tuple(dict.fromkeys(filter(None, countries))),
+                listed_on=designated[:10] if _ISO_DATE.match(designated) else None,
+                extra=extra,
+            )
+        )
+    return out
+
+
 # format -> (files it reads beside the main one, reader)
 FORMATS: dict[str, tuple[tuple[str, ...], Callable[..., list[ListEntity]]]] = {
     "ofac-csv": (("alt.csv", "add.csv", "sdn_comments.csv"), read_ofac_csv),
@@ -256,4 +601,7 @@ FORMATS: dict[str, tuple[tuple[str, ...], Callable[..., list[ListEntity]]]] = {
     "ofac-xml": ((), read_ofac_xml),
     "opensanctions-ftm": ((), read_opensanctions_ftm),
     "csl-csv": ((), read_csl_csv),
+    "uk-csv": ((), read_uk_csv),
+    "uk-xml": ((), read_uk_xml),
+    "eu-xml": ((), read_eu_xml),
 }
