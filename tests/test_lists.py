@@ -109,6 +109,9 @@ def test_import_from_loopback_match_real_name_forms_and_keep_weak_names_quiet(
     path = rules(tmp_path, feed_server.url("/ofac/sdn.csv"))
     assert refresh_now(path, tmp_path / "state").startswith("version 1: 7379 entries")
     assert refresh_now(path, tmp_path / "state") == "unchanged"
+    # a conditional GET: the server answered 304 and sent no body
+    asked = [r for r in feed_server.requests if r.path == "/ofac/sdn.csv"]
+    assert len(asked) == 2 and "if-none-match" in asked[1].headers
     pipeline = Pipeline.from_file(path, tmp_path / "state")
 
     def entries(text: str) -> set[str]:

@@ -30,6 +30,7 @@ DESCRIPTORS = frozenset(
     "petroleum energy investment investments services management general of and the for "
     "organization organisation foundation enterprise enterprises".split()
 )
+PARTICLES = frozenset("abu abou bin ben ibn bint della van von der den des del".split())
 _PAREN = re.compile(r"\([^)]*\)")
 _QUOTES = re.compile(r"[\"'«»“”„]")
 Variant = tuple[str, bool]  # (name as an article may write it, weak: never on its own)
@@ -65,7 +66,9 @@ def _person(name: str) -> list[Variant]:
     first = given.split()[0]
     out = [f"{given} {surnames}", f"{first} {surnames}"]
     parts = surnames.split()
-    if len(parts) == 2:  # Hispanic double surname: the second is usually dropped
+    # Hispanic double surname: the second is usually dropped. Not a particle's word: "AL HAKIM"
+    # is one surname.
+    if len(parts) == 2 and len(parts[0]) > 3 and fold_plain(parts[0]) not in PARTICLES:
         out += [f"{given} {parts[0]}", f"{first} {parts[0]}"]
     return [(v, False) for v in out]
 

@@ -37,28 +37,44 @@ class Refreshed:
 
 async def refresh(name: str, spec: ListImport, store: Store, fetcher: Fetcher) -> Refreshed:
     """One list, never raising: the outcome and its message (recorded in the store)."""
+    rows = store.query("SELECT etag, last_modified FROM list_state WHERE list = ?", [name])
+    validators: tuple[str | None, str | None] = (
+        (rows[0]["etag"], rows[0]["last_modified"]) if rows else (None, None)
+    )
     try:
-        result = await _refresh(name, spec, store, fetcher)
+        result, validators = await _refresh(name, spec, store, fetcher, validators)
         error = None
     except (FetchError, ListFormatError, ListRefused, OSError) as e:
         result, error = Refreshed(name, None, message=f"refresh failed: {e}"), str(e)
     with store.transaction() as db:
+        # The validators change only with an accepted version: after a refused download the
+        # next refresh must fetch it again, not be told "not modified".
         db.execute(
-            "INSERT INTO list_state (list, last_refresh, last_error) VALUES (?, ?, ?)"
-            " ON CONFLICT(list) DO UPDATE SET last_refresh = excluded.last_refresh,"
+            "INSERT INTO list_state (list, etag, last_modified, last_refresh, last_error)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(list) DO UPDATE SET etag = excluded.etag,"
+            " last_modified = excluded.last_modified, last_refresh = excluded.last_refresh,"
             " last_error = excluded.last_error",
-            [name, iso(now()), error],
+            [name, *validators, iso(now()), error],
         )
     return result
 
 
-async def _refresh(name: str, spec: ListImport, store: Store, fetcher: Fetcher) -> Refreshed:
+Validators = tuple[str | None, str | None]  # ETag, Last-Modified of the last accepted download
+
+
+async def _refresh(
+    name: str, spec: ListImport, store: Store, fetcher: Fetcher, validators: Validators
+) -> tuple[Refreshed, Validators]:
     siblings, read = FORMATS[spec.format]
-    files = await _download(spec.url, siblings, fetcher)
-    digest = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()
     latest = snapshots.latest_version(store, name)
+    fetched = await _download(spec.url, siblings, fetcher, validators if latest else (None, None))
+    if fetched is None:
+        assert latest is not None  # validators are only sent when there is a version
+        return Refreshed(name, None, int(str(latest["entities"])), "unchanged"), validators
+    files, new_validators = fetched
+    digest = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()
     if latest and latest["sha256"] == digest:
-        return Refreshed(name, None, int(str(latest["entities"])), "unchanged")
+        return Refreshed(name, None, int(str(latest["entities"])), "unchanged"), new_validators
     main = Path(spec.url).name
     items: list[ListEntity] = read(files) if spec.format == "ofac-csv" else read(files[main])
     if not items:
@@ -69,17 +85,29 @@ async def _refresh(name: str, spec: ListImport, store: Store, fetcher: Fetcher) 
             " truncated (the last good version stays in use)"
         )
     version = snapshots.save(store, name, items, digest)
-    return Refreshed(name, version, len(items), f"version {version}: {len(items)} entries")
+    message = f"version {version}: {len(items)} entries"
+    return Refreshed(name, version, len(items), message), new_validators
 
 
-async def _download(url: str, siblings: tuple[str, ...], fetcher: Fetcher) -> dict[str, bytes]:
-    """The main file (required) and its siblings from the same folder (when they exist)."""
+async def _download(
+    url: str, siblings: tuple[str, ...], fetcher: Fetcher, validators: Validators
+) -> tuple[dict[str, bytes], Validators] | None:
+    """The main file (required) and its siblings from the same folder (when they exist), with
+    the main file's validators; None when the server says the main file has not changed."""
     main = Path(url).name
-    files = {main: await _read(url, fetcher)}
+    if url.startswith(("http://", "https://")):
+        got = await fetcher.get(
+            url, etag=validators[0], last_modified=validators[1], max_bytes=LIST_MAX_BYTES
+        )
+        if got.not_modified:
+            return None
+        files, validators = {main: got.body}, (got.etag, got.last_modified)
+    else:
+        files, validators = {main: await _read(url, fetcher)}, (None, None)
     for sibling in siblings:
         with contextlib.suppress(FetchError, OSError):  # alt.csv and friends are optional
             files[sibling] = await _read(_beside(url, sibling), fetcher)
-    return files
+    return files, validators
 
 
 async def _read(url: str, fetcher: Fetcher) -> bytes:

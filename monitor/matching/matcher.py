@@ -76,6 +76,8 @@ class Matcher:
             o_start, o_end = folded.original_span(start, end)
             if alias.case and not _same_letters(text[o_start:o_end], alias.letters):
                 continue
+            if alias.weak and " " not in alias.norm and text[o_start].islower():
+                continue  # one weak word must at least be written as a name: "Wagner", not "first"
             if alias.langs and (code := lang()) and not same_language(code, alias.langs):
                 continue
             hits.append(_hit(alias, text, field, o_start, o_end, score))
