@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,17 @@ from monitor.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+
+# The default rules import the official lists from their publishers; tests (and the processes
+# they start) read real copies of the same formats from tests/fixtures instead: no network.
+DEFAULT_LIST_COPIES = {
+    "MONITOR_OFAC_SDN_LIST_URL": FIXTURES / "lists/ofac_sdn_csv_mini/sdn.csv",
+    "MONITOR_UN_LIST_URL": FIXTURES / "lists/un_consolidated_excerpt.xml",
+    "MONITOR_EU_LIST_URL": FIXTURES / "lists/eu_fsf_sample.xml",
+    "MONITOR_UK_LIST_URL": FIXTURES / "lists/uk_sanctions_list_sample.xml",
+}
+for _name, _path in DEFAULT_LIST_COPIES.items():
+    os.environ[_name] = str(_path)
 
 
 def pipeline_from(yaml_text: str, env: dict[str, str] | None = None) -> Pipeline:

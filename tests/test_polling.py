@@ -259,7 +259,9 @@ def test_once_with_default_rules_and_the_founding_article(
     feed_server: FeedServer, tmp_path: Path
 ) -> None:
     """`once` as a user runs it: exactly one alert naming Russia, Iran and the United States,
-    printed because no notification target is configured; a second `once` raises none."""
+    printed because no notification target is configured; a second `once` raises none. The
+    four official lists the default rules import are read from the copies in tests/fixtures
+    (tests/conftest.py points their MONITOR_*_LIST_URL variables there)."""
     seed = seed_article()
     url = feed_server.route(
         "/republika.xml",
@@ -277,7 +279,12 @@ def test_once_with_default_rules_and_the_founding_article(
     first = run_cli("once", "--rules", str(path), "--state", str(state))
     assert first.returncode == 0, first.stderr
     assert first.stdout.count("ALERT [high] sanctions-country") == 1
+    assert first.stdout.count("ALERT [") == 1
     assert "Rusia dan Iran Sepakat Lawan Sanksi AS" in first.stdout
+    for name in ("ofac_sdn", "un_sc", "eu_fsf", "uk_sanctions"):
+        assert f"list {name}: version 1:" in first.stdout + first.stderr
+    status = run_cli("status", "--rules", str(path), "--state", str(state))
+    assert "uk_sanctions" in status.stdout and "eu_fsf" in status.stdout
     second = run_cli("once", "--rules", str(path), "--state", str(state))
     assert second.returncode == 0 and "ALERT" not in second.stdout
     store = Store(state)
