@@ -12,11 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from monitor import metrics
+from monitor import index_cache, metrics
 from monitor.config import Config, Source, load_config
 from monitor.lists import snapshots
 from monitor.lists.model import ListEntity
-from monitor.lists.watchlist import load_lists, stored_lists, with_lists
+from monitor.lists.watchlist import stored_lists, with_lists
 from monitor.matching import Matcher
 from monitor.models import Article, MatchResult, RuleResult
 from monitor.notify.deliver import targets_of
@@ -26,6 +26,7 @@ from monitor.sources.fetch import Fetcher, FetchError
 from monitor.sources.parse import ParseError
 from monitor.sources.poll import needs_body, poll, with_body
 from monitor.store import Store, StoreError
+from monitor.store.store import DB_NAME
 from monitor.stories import story_key
 
 log = logging.getLogger("monitor")
@@ -34,15 +35,46 @@ log = logging.getLogger("monitor")
 class Pipeline:
     """Compiled rules. Building one indexes every alias; reuse it for many articles."""
 
-    def __init__(self, config: Config, lists: Mapping[str, Sequence[ListEntity]] | None = None):
+    def __init__(
+        self,
+        config: Config,
+        lists: Mapping[str, Sequence[ListEntity]] | None = None,
+        matcher: Matcher | None = None,
+    ):
         self.config = config
-        self.matcher = Matcher(with_lists(config, lists or {}))
+        self.matcher = matcher or Matcher(with_lists(config, lists or {}))
+
+    @classmethod
+    def from_store(cls, config: Config, store: Store) -> Pipeline:
+        """With the last good snapshot of every imported list. The compiled index is read from
+        the state folder when neither the watchlists nor a list's version has changed."""
+        versions = {
+            name: (snapshots.latest_version(store, name) or {}).get("sha256")
+            for name, wl in config.watchlists.items()
+            if wl.imports
+        }
+        if not versions:
+            return cls(config)
+        wanted = index_cache.key(config.watchlists, versions)
+        folder = store.path.parent
+        matcher = index_cache.load(folder, wanted)
+        if matcher is None:
+            matcher = Matcher(with_lists(config, stored_lists(config, store)))
+            index_cache.save(folder, wanted, matcher)
+        return cls(config, matcher=matcher)
 
     @classmethod
     def from_file(cls, path: str | Path, state_dir: Path | None = None) -> Pipeline:
-        """The rules, with imported lists from the last good snapshots in `state_dir`."""
+        """The rules, with imported lists from the last good snapshots in `state_dir` (never
+        downloaded here: `lists refresh`, `once` and `run` do that)."""
         config = load_config(path)
-        return cls(config, load_lists(config, state_dir))
+        if state_dir is None or not (state_dir / DB_NAME).exists():
+            return cls(config)
+        store = Store(state_dir)
+        try:
+            return cls.from_store(config, store)
+        finally:
+            store.close()
 
     def match(self, article: Article) -> MatchResult:
         hits = self.matcher.find(article)
@@ -90,7 +122,7 @@ class Monitor:
     @classmethod
     def from_store(cls, config: Config, store: Store, fetcher: Fetcher) -> Monitor:
         """A monitor whose matcher includes the last good snapshot of every imported list."""
-        return cls(Pipeline(config, stored_lists(config, store)), store, fetcher)
+        return cls(Pipeline.from_store(config, store), store, fetcher)
 
     @property
     def config(self) -> Config:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 
 from monitor.config.model import AliasSpec, Config, Entry, Watchlist
 from monitor.lists import snapshots
@@ -13,7 +12,6 @@ from monitor.lists.model import ListEntity
 from monitor.lists.names import entity_aliases
 from monitor.models import ListRef
 from monitor.store import Store
-from monitor.store.store import DB_NAME
 from monitor.text.normalize import fold_plain
 
 
@@ -69,16 +67,3 @@ def with_lists(config: Config, lists: Mapping[str, Sequence[ListEntity]]) -> dic
 def stored_lists(config: Config, store: Store) -> dict[str, list[ListEntity]]:
     """The last good snapshot of every imported list."""
     return {n: snapshots.entities(store, n) for n, wl in config.watchlists.items() if wl.imports}
-
-
-def load_lists(config: Config, state_dir: Path | None) -> dict[str, list[ListEntity]]:
-    """The last good snapshot of every imported list in the state directory (never fetched
-    here: `lists refresh`, `once` and `run` do that). No state directory: no lists."""
-    names = [n for n, wl in config.watchlists.items() if wl.imports]
-    if not names or state_dir is None or not (state_dir / DB_NAME).exists():
-        return {}
-    store = Store(state_dir)
-    try:
-        return stored_lists(config, store)
-    finally:
-        store.close()

@@ -41,7 +41,8 @@ class AliasIndex:
     def __init__(self, aliases: list[Alias]):
         self.aliases = aliases
         self.regex_aliases = [a for a in aliases if a.regex is not None]
-        self.automaton, self._values = self._automaton(aliases)
+        self._patterns, self._values = self._patterns_of(aliases)
+        self.automaton = ahocorasick_rs.AhoCorasick(self._patterns) if self._patterns else None
         self.known_words = {w for a in aliases if a.regex is None for w in a.norm.split()}
         self._anchors: dict[str, list[Anchor]] = defaultdict(list)
         self._neighbours: dict[str, list[str]] = defaultdict(list)
@@ -57,19 +58,26 @@ class AliasIndex:
         self.no_candidates: set[str] = set()
         self.has_fuzzy = bool(self._anchors)
 
+    def __getstate__(self) -> dict[str, object]:
+        # The Rust automaton cannot be pickled; its patterns can, and rebuild it in a blink.
+        state = {k: getattr(self, k) for k in self.__dict__ if k != "automaton"}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.automaton = ahocorasick_rs.AhoCorasick(self._patterns) if self._patterns else None
+
     @staticmethod
-    def _automaton(
+    def _patterns_of(
         aliases: list[Alias],
-    ) -> tuple[ahocorasick_rs.AhoCorasick | None, list[tuple[tuple[Alias, int, int], ...]]]:
+    ) -> tuple[list[str], list[tuple[tuple[Alias, int, int], ...]]]:
+        """The automaton's patterns, and for each what it finds: (alias, start, tail)."""
         found: dict[str, list[tuple[Alias, int, int]]] = defaultdict(list)
         for alias in aliases:
             if alias.regex is None:
                 for pattern, start, tail in patterns(alias):
                     found[pattern].append((alias, start, tail))
-        if not found:
-            return None, []
-        keys = list(found)
-        return ahocorasick_rs.AhoCorasick(keys), [tuple(found[k]) for k in keys]
+        return list(found), [tuple(v) for v in found.values()]
 
     def _add_fuzzy(self, alias: Alias, frequency: Counter[str]) -> None:
         # Anchor on the rarest word: "Rosneft", not "Company", so that a common word in an

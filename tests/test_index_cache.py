@@ -1,0 +1,78 @@
+"""The compiled index is kept in the state folder between restarts, used only while the
+watchlists and the lists' versions are the same, and rebuilt from a torn or stale file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from monitor import index_cache
+from monitor.config import load_config
+from monitor.models import Article
+from monitor.pipeline import Pipeline
+from tests.test_lists import LISTS, refresh_now, rules
+
+
+def found(pipeline: Pipeline, text: str) -> set[str]:
+    return {h.entry for h in pipeline.matcher.find(Article("a", text)) if h.ref is not None}
+
+
+def test_the_index_is_reused_until_a_list_changes_and_survives_a_torn_file(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "ofac"
+    shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
+    path = rules(tmp_path, str(folder / "sdn.csv"))
+    state = tmp_path / "state"
+    refresh_now(path, state)
+    config = load_config(path)
+
+    first = Pipeline.from_file(path, state)
+    cache = state / index_cache.FILE
+    assert cache.exists()
+    stamp = cache.stat().st_mtime_ns
+    again = Pipeline.from_file(path, state)
+    assert cache.stat().st_mtime_ns == stamp  # read, not rebuilt
+    assert len(again.matcher.aliases) == len(first.matcher.aliases)
+    assert found(again, "IRAN AIRCRAFT MANUFACTURING INDUSTRIAL COMPANY was named")
+
+    # a new version of the list: the cached index no longer applies
+    sdn = folder / "sdn.csv"
+    sdn.write_bytes(
+        sdn.read_bytes()
+        + b'99999,"NEW LISTED TRADING LLC",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,'
+        b"-0- ,-0- \r\n"
+    )
+    assert refresh_now(path, state).startswith("version 2")
+    assert "NEW LISTED TRADING LLC [99999]" in found(
+        Pipeline.from_file(path, state), "New Listed Trading LLC moved funds"
+    )
+
+    # a torn file is rebuilt, not trusted
+    cache.write_bytes(cache.read_bytes()[:1000])
+    assert "NEW LISTED TRADING LLC [99999]" in found(
+        Pipeline.from_file(path, state), "New Listed Trading LLC moved funds"
+    )
+
+    # other watchlists: another key; the same ones in another process: the same key
+    versions = {"ofac_sdn": "x"}
+    edited = {k: v for k, v in config.watchlists.items() if k != "terms"}
+    assert index_cache.key(config.watchlists, versions) != index_cache.key(edited, versions)
+    code = (
+        "import sys; from monitor import index_cache; from monitor.config import load_config;"
+        f"print(index_cache.key(load_config({str(path)!r}).watchlists, {versions!r}))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert keys == {index_cache.key(config.watchlists, versions)}
