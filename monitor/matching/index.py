@@ -27,6 +27,7 @@ class Anchor:
 
     alias: Alias
     position: int
+    words: tuple[str, ...]  # the alias's words
 
 
 def max_edits(word: str) -> int:
@@ -89,7 +90,7 @@ class AliasIndex:
             fuzzy = len(anchor) >= MIN_FUZZY_LEN
             for variant in _deletions(anchor) if fuzzy else (anchor,):
                 self._neighbours[variant].append(anchor)
-        self._anchors[anchor].append(Anchor(alias, position))
+        self._anchors[anchor].append(Anchor(alias, position, tuple(words)))
 
     def exact(self, padded: str) -> list[tuple[Alias, int, int]]:
         """(alias, start, end) of each exact occurrence in `padded`, text with a space each side."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 from rapidfuzz import fuzz
@@ -52,12 +53,12 @@ class Matcher:
     def _field_hits(self, text: str, field: Field, lang: Callable[[], str | None]) -> list[Hit]:
         folded = fold(text)
         found = self._candidates(folded.text)
-        if self.latin_lists and latinizable(folded.text):
+        latin = latinize(folded.text) if self.latin_lists else None
+        if latin is not None:
             # Names the lists give only in Latin letters, written in Cyrillic or Greek.
-            latin, back = latinize(folded.text)
             found.extend(
-                (a, back[s], back[e - 1] + 1, score)
-                for a, s, e, score in self._candidates(latin)
+                (a, latin.origin(s), latin.origin(e - 1) + 1, score)
+                for a, s, e, score in self._candidates(latin.text)
                 # A weak name is too little to go on through a transliteration (Россия: "rossiya",
                 # the distinctive word of BANK ROSSIYA).
                 if a.ref is not None and not a.weak and not latinizable(a.norm) and e > s
@@ -105,27 +106,34 @@ class Matcher:
     def _candidates(self, norm: str) -> list[Candidate]:
         padded = f" {norm} "
         found = [(a, s - 1, e - 1, 100.0) for a, s, e in self.index.exact(padded)]
-        found.extend(self._fuzzy(norm, padded))
+        found.extend(self._fuzzy(norm))
         return found
 
-    def _fuzzy(self, norm: str, padded: str) -> Iterable[Candidate]:
+    def _fuzzy(self, norm: str) -> Iterable[Candidate]:
         index = self.index
         if not index.has_fuzzy:
             return
-        words = set(padded.split())
+        tokens = norm.split(" ")
+        words = set(tokens)
         words -= index.no_candidates
+        where: dict[str, list[int]] | None = None  # word -> its token indexes, when needed
+        starts: list[int] = []
         for word in words:
             candidates = index.fuzzy_candidates(word)
             if not candidates:
                 continue
-            needle = f" {word} "
-            at = padded.find(needle)
-            while at >= 0:
+            if where is None:
+                where = defaultdict(list)
+                offset = 0
+                for i, token in enumerate(tokens):
+                    where[token].append(i)
+                    starts.append(offset)
+                    offset += len(token) + 1
+            for at in where[word]:
                 for anchor in candidates:
-                    found = _verify_window(norm, at, anchor)  # `at` + 1 in padded is `at` in norm
+                    found = _verify_window(tokens, starts, at, anchor)
                     if found is not None:
                         yield found
-                at = padded.find(needle, at + len(word) + 1)
 
     def _regex_hits(self, text: str, field: Field, lang: Callable[[], str | None]) -> list[Hit]:
         hits = []
@@ -139,35 +147,28 @@ class Matcher:
         return hits
 
 
-def _verify_window(norm: str, at: int, anchor: Anchor) -> Candidate | None:
-    """Check the words around the anchor word found at `at` against the whole alias."""
-    alias_words = anchor.alias.norm.split()
-    start = at
-    for _ in range(anchor.position):  # walk left to the alias's first word
-        if start < 2:
-            return None
-        start = norm.rfind(" ", 0, start - 1) + 1
-    end = start
-    window = []
-    for _ in alias_words:
-        if end > len(norm):
-            return None
-        space = norm.find(" ", end)
-        space = len(norm) if space < 0 else space
-        window.append(norm[end:space])
-        end = space + 1
-    if window == alias_words:
+def _verify_window(
+    tokens: list[str], starts: list[int], at: int, anchor: Anchor
+) -> Candidate | None:
+    """Check the words around the anchor word, token `at`, against the whole alias."""
+    wanted = anchor.words
+    first = at - anchor.position
+    last = first + len(wanted)
+    if first < 0 or last > len(tokens):
+        return None
+    window = tuple(tokens[first:last])
+    if window == wanted:
         return None  # found as it is written: the exact layer has it
-    for seen, wanted in zip(window, alias_words, strict=True):
-        if seen == wanted:
+    for seen, word in zip(window, wanted, strict=True):
+        if seen == word:
             continue
-        if len(wanted) < MIN_FUZZY_LEN or not seen or seen[0] != wanted[0]:
+        if len(word) < MIN_FUZZY_LEN or not seen or seen[0] != word[0]:
             return None
-        budget = max_edits(wanted)
-        if Levenshtein.distance(seen, wanted, score_cutoff=budget) > budget:
+        budget = max_edits(word)
+        if Levenshtein.distance(seen, word, score_cutoff=budget) > budget:
             return None
     score = fuzz.ratio(" ".join(window), anchor.alias.norm)
-    return anchor.alias, start, end - 1, round(score, 1)
+    return anchor.alias, starts[first], starts[last - 1] + len(window[-1]), round(score, 1)
 
 
 def _whole_words(norm: str, alias: Alias, start: int, end: int) -> tuple[int, int]:
