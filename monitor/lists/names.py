@@ -38,6 +38,11 @@ Variant = tuple[str, bool]  # (name as an article may write it, weak: never on i
 
 def variants(name: str, schema: str) -> list[Variant]:
     """Forms of one list name that an article may use, the name itself first."""
+    return [(variant, weak) for _, variant, weak in _keyed_variants(name, schema)]
+
+
+def _keyed_variants(name: str, schema: str) -> list[tuple[str, str, bool]]:
+    """(normalised form, variant, weak) of each variant of a name."""
     name = " ".join(_PAREN.sub(" ", name).split())
     out: list[Variant] = [(name, False)]
     if schema == "individual":
@@ -46,12 +51,12 @@ def variants(name: str, schema: str) -> list[Variant]:
         out += _organisation(name)
     if latinizable(name):  # Роснефть is written Rosneft in Latin text
         out += [(" ".join(anyascii(v).replace("'", "").split()), weak) for v, weak in out]
-    seen: dict[str, Variant] = {}
+    seen: dict[str, tuple[str, str, bool]] = {}
     for variant, weak in out:
-        weak = weak or is_weak(variant)
         key = fold_plain(variant)
-        if key and (key not in seen or seen[key][1] > weak):
-            seen[key] = (variant, weak)
+        weak = weak or _weak_norm(key)
+        if key and (key not in seen or seen[key][2] > weak):
+            seen[key] = (key, variant, weak)
     return list(seen.values())
 
 
@@ -88,31 +93,34 @@ def _organisation(name: str) -> list[Variant]:
 def is_weak(text: str) -> bool:
     """A name that alone proves nothing: fewer than two words of three letters or more that are
     not function words ("CHINA'S", "EL PAIS", "DAN"), or four letters or fewer in all."""
-    norm = fold_plain(text)
+    return _weak_norm(fold_plain(text))
+
+
+def _weak_norm(norm: str) -> bool:
     words = [
         w for w in norm.split() if len(w) >= 3 and w not in FUNCTION_WORDS and w not in ("el", "al")
     ]
     return len(words) < 2 or len(norm.replace(" ", "")) <= 4
 
 
-def entity_aliases(entity: ListEntity) -> tuple[list[str], list[str]]:
-    """(strong aliases, weak aliases) of an entity. Weak names that would prove nothing even beside
-    a sanctions term are left out: a first name alone ("Samir", "Said"), a code of four
-    characters, a word that only says what a company is ("Group")."""
+def entity_aliases(entity: ListEntity) -> tuple[dict[str, str], dict[str, str]]:
+    """(strong aliases, weak aliases) of an entity, each normalised form -> the form written.
+    Weak names that would prove nothing even beside a sanctions term are left out: a first name
+    alone ("Samir", "Said"), a code of four characters, a word that only says what a company is
+    ("Group")."""
     strong: dict[str, str] = {}
     weak: dict[str, str] = {}
     for name in entity.names:
-        for variant, is_weak_form in variants(name.name, entity.schema):
-            key = fold_plain(variant)
+        for key, variant, is_weak_form in _keyed_variants(name.name, entity.schema):
             (weak if name.weak or is_weak_form else strong).setdefault(key, variant)
-    return list(strong.values()), [
-        w for k, w in weak.items() if k not in strong and _telling(k, entity.schema)
-    ]
+    return strong, {k: w for k, w in weak.items() if k not in strong and _telling(k, entity.schema)}
+
+
+_UNINFORMATIVE = FUNCTION_WORDS | DESCRIPTORS | LEGAL_FORMS
 
 
 def _telling(norm: str, schema: str) -> bool:
     words = norm.split()
     if schema == "individual" and len(words) < 2:
         return False
-    uninformative = FUNCTION_WORDS | DESCRIPTORS | LEGAL_FORMS
-    return len(norm.replace(" ", "")) > 4 and not all(w in uninformative for w in words)
+    return len(norm.replace(" ", "")) > 4 and not all(w in _UNINFORMATIVE for w in words)

@@ -32,20 +32,20 @@ def fill(watchlist: Watchlist, entities: Sequence[ListEntity]) -> Watchlist:
     # A weak name that several entities share ("MAHAN" of MAHAN AIR and MAHAN TRAVEL) names none
     # of them; and a word that many listed names use ("FIRST", "FOREIGN") is a common word.
     used = Counter(
-        w for entity, strong, weak in chosen for w in {w for a in strong + weak for w in _words(a)}
+        w for entity, _, _ in chosen for w in {w for n in entity.names for w in _words(n.name)}
     )
-    shared = Counter(fold_plain(w) for _, _, weak in chosen for w in weak)
+    shared = Counter(k for _, _, weak in chosen for k in weak)
     entries = list(watchlist.entries)
     for entity, strong, weak in chosen:
         # Typos are tolerated in people's names, which news transliterates in many ways (Sergei,
         # Sergey); a company's or a vessel's name one letter off is another name (GREEN ISLAND
         # is not a Greek island).
         exact = entity.schema != "individual"
-        aliases = [AliasSpec(a, exact=exact) for a in strong]
+        aliases = [AliasSpec(a, exact=exact) for a in strong.values()]
         aliases += [
-            AliasSpec(w, exact=exact, weak=True)
-            for w in weak
-            if shared[fold_plain(w)] == 1 and (len(_words(w)) > 1 or used[_words(w)[0]] == 1)
+            AliasSpec(written, exact=exact, weak=True)
+            for key, written in weak.items()
+            if shared[key] == 1 and (" " in key or used[key] <= 1)
         ]
         if aliases:
             ref = ListRef(watchlist.name, entity.id, entity.programs, entity.link)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from monitor.config.model import AliasSpec, Watchlist
+from monitor.config.model import AliasSpec, Entry, Watchlist
 from monitor.models import ListRef
 from monitor.text.normalize import fold_plain
 from monitor.text.scripts import Script, fuzzy_friendly, text_script
@@ -52,9 +52,7 @@ def compile_aliases(watchlists: Iterable[Watchlist]) -> list[Alias]:
             specs = [*entry.aliases, *(AliasSpec(x, exact=True) for x in entry.exclude)]
             excluded_from = len(entry.aliases)
             for i, spec in enumerate(specs):
-                alias = _compile(len(out), wl, entry.name, spec, exclude=i >= excluded_from)
-                if entry.ref is not None:
-                    alias = replace(alias, ref=entry.ref)
+                alias = _compile(len(out), wl, entry, spec, exclude=i >= excluded_from)
                 key = (
                     alias.norm,
                     alias.weak,
@@ -71,19 +69,20 @@ def compile_aliases(watchlists: Iterable[Watchlist]) -> list[Alias]:
     return out
 
 
-def _compile(id: int, wl: Watchlist, entry: str, spec: AliasSpec, exclude: bool) -> Alias:
+def _compile(id: int, wl: Watchlist, entry: Entry, spec: AliasSpec, exclude: bool) -> Alias:
     if spec.regex:
         flags = re.UNICODE | (0 if spec.case else re.IGNORECASE)
         return Alias(
             id,
             wl.name,
-            entry,
+            entry.name,
             spec.text,
             spec.text,
             Script.SPACED,
             case=spec.case,
             langs=spec.langs,
             regex=re.compile(spec.text, flags),
+            ref=entry.ref,
         )
     core = spec.text.strip()
     norm = fold_plain(core.strip("*"))
@@ -105,7 +104,7 @@ def _compile(id: int, wl: Watchlist, entry: str, spec: AliasSpec, exclude: bool)
     return Alias(
         id,
         wl.name,
-        entry,
+        entry.name,
         spec.text,
         norm,
         script,
@@ -116,6 +115,7 @@ def _compile(id: int, wl: Watchlist, entry: str, spec: AliasSpec, exclude: bool)
         langs=spec.langs,
         fuzzy=fuzzy,
         exclude=exclude,
+        ref=entry.ref,
         weak=spec.weak,
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 import ahocorasick_rs
 from rapidfuzz.distance import Levenshtein
@@ -27,7 +28,6 @@ class Anchor:
 
     alias: Alias
     position: int
-    words: tuple[str, ...]  # the alias's words
 
 
 def max_edits(word: str) -> int:
@@ -46,7 +46,9 @@ class AliasIndex:
         self.automaton = ahocorasick_rs.AhoCorasick(self._patterns) if self._patterns else None
         self.known_words = {w for a in aliases if a.regex is None for w in a.norm.split()}
         self._anchors: dict[str, list[Anchor]] = defaultdict(list)
-        self._neighbours: dict[str, list[str]] = defaultdict(list)
+        # deletion variant -> the anchor words it comes from: one word (most) or a tuple of them,
+        # which keeps a 100,000-alias index tens of megabytes smaller than a list per variant
+        self._neighbours: dict[str, str | tuple[str, ...]] = {}
         fuzzy = [a for a in aliases if a.fuzzy]
         frequency = Counter(w for a in fuzzy for w in set(a.norm.split()))
         for alias in fuzzy:
@@ -71,13 +73,15 @@ class AliasIndex:
     @staticmethod
     def _patterns_of(
         aliases: list[Alias],
-    ) -> tuple[list[str], list[tuple[tuple[Alias, int, int], ...]]]:
-        """The automaton's patterns, and for each what it finds: (alias, start, tail)."""
-        found: dict[str, list[tuple[Alias, int, int]]] = defaultdict(list)
+    ) -> tuple[list[str], list[tuple[Alias | int, ...]]]:
+        """The automaton's patterns, and for each what it finds: alias, start, tail, then the
+        next alias's three if several share the pattern. One flat tuple per pattern, not a tuple
+        of triples: a 100,000-alias index is megabytes smaller."""
+        found: dict[str, list[Alias | int]] = defaultdict(list)
         for alias in aliases:
             if alias.regex is None:
                 for pattern, start, tail in patterns(alias):
-                    found[pattern].append((alias, start, tail))
+                    found[pattern] += (alias, start, tail)
         return list(found), [tuple(v) for v in found.values()]
 
     def _add_fuzzy(self, alias: Alias, frequency: Counter[str]) -> None:
@@ -89,19 +93,26 @@ class AliasIndex:
         if anchor not in self._anchors:
             fuzzy = len(anchor) >= MIN_FUZZY_LEN
             for variant in _deletions(anchor) if fuzzy else (anchor,):
-                self._neighbours[variant].append(anchor)
-        self._anchors[anchor].append(Anchor(alias, position, tuple(words)))
+                known = self._neighbours.get(variant)
+                if known is None:
+                    self._neighbours[variant] = anchor
+                else:
+                    self._neighbours[variant] = (
+                        (known, anchor) if isinstance(known, str) else (*known, anchor)
+                    )
+        self._anchors[anchor].append(Anchor(alias, position))
 
     def exact(self, padded: str) -> list[tuple[Alias, int, int]]:
         """(alias, start, end) of each exact occurrence in `padded`, text with a space each side."""
         if self.automaton is None:
             return []
-        values = self._values
-        return [
-            (alias, first + start, last - tail)
-            for index, first, last in self.automaton.find_matches_as_indexes(padded, True)
-            for alias, start, tail in values[index]
-        ]
+        out = []
+        for index, first, last in self.automaton.find_matches_as_indexes(padded, True):
+            found = self._values[index]
+            for k in range(0, len(found), 3):
+                start, tail = cast(int, found[k + 1]), cast(int, found[k + 2])
+                out.append((cast(Alias, found[k]), first + start, last - tail))
+        return out
 
     def fuzzy_candidates(self, word: str) -> tuple[Anchor, ...]:
         """Anchors within the edit budget of `word`, other than `word` itself."""
@@ -122,7 +133,11 @@ class AliasIndex:
         return found
 
     def _verified(self, word: str) -> list[Anchor]:
-        anchors = {a for v in _deletions(word) for a in self._neighbours.get(v, ())}
+        anchors: set[str] = set()
+        for variant in _deletions(word):
+            found = self._neighbours.get(variant)
+            if found is not None:
+                anchors.update((found,) if isinstance(found, str) else found)
         out = []
         for anchor in anchors:
             if anchor != word:

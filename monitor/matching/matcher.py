@@ -151,12 +151,12 @@ def _verify_window(
     tokens: list[str], starts: list[int], at: int, anchor: Anchor
 ) -> Candidate | None:
     """Check the words around the anchor word, token `at`, against the whole alias."""
-    wanted = anchor.words
+    wanted = anchor.alias.norm.split(" ")
     first = at - anchor.position
     last = first + len(wanted)
     if first < 0 or last > len(tokens):
         return None
-    window = tuple(tokens[first:last])
+    window = tokens[first:last]
     if window == wanted:
         return None  # found as it is written: the exact layer has it
     for seen, word in zip(window, wanted, strict=True):

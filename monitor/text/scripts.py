@@ -28,6 +28,8 @@ _DENSE_RANGES = (
 
 def char_script(ch: str) -> Script | None:
     """The script of one letter, or None for digits, spaces and punctuation."""
+    if ch.isascii():
+        return Script.SPACED if ch.isalpha() else None
     cp = ord(ch)
     if any(lo <= cp <= hi for lo, hi in _DENSE_RANGES):
         return Script.DENSE
@@ -52,7 +54,7 @@ def text_script(text: str) -> Script:
 def fuzzy_friendly(text: str) -> bool:
     """Typo tolerance makes sense for alphabetic scripts whose words are long enough to spell:
     Latin, Cyrillic, Greek. Not for Han, Hangul, Arabic (no edit distance on 3-4 letter roots)."""
-    return all(
+    return text.isascii() or all(
         not ch.isalpha() or unicodedata.name(ch, "").startswith(("LATIN", "CYRILLIC", "GREEK"))
         for ch in text
     )
