@@ -456,6 +456,7 @@ def cmd_watchlists(args: argparse.Namespace) -> int:
             "regex": alias.regex is not None,
             "open_start": alias.open_start,
             "open_end": alias.open_end,
+            "weak": alias.weak,
         }
         compiled.update({k: v for k, v in options.items() if v})
         if alias.langs:

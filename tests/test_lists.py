@@ -182,6 +182,11 @@ def test_lists_commands_show_and_diff_between_two_versions(tmp_path: Path) -> No
     )
     listed = run_cli("watchlists", "--rules", str(path), "--state", state)
     assert "NEW LISTED TRADING LLC [99999]" in listed.stdout
+    # the aliases as compiled: the vessel IRIS MAKRAN is also "MAKRAN", a weak name
+    records = {r["entry"]: r for r in map(json.loads, listed.stdout.splitlines())}
+    assert {"alias": "MAKRAN", "normalized": "makran", "weak": True} in records[
+        "IRIS MAKRAN [40716]"
+    ]["compiled"]
 
 
 def test_once_refreshes_due_lists_and_alerts_on_a_listed_name(
