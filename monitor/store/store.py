@@ -4,6 +4,7 @@ so a crash, a kill or a full disk leaves the last committed state, never half of
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from monitor.errors import MonitorError
 from monitor.models import Article, MatchResult
 from monitor.store.schema import migrations
 from monitor.stories import StoryKey, same_story
+
+log = logging.getLogger("monitor")
 
 DB_NAME = "monitor.db"
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another process's lock before failing
@@ -72,6 +75,8 @@ class Recorded:
 class Store:
     def __init__(self, state_dir: str | Path):
         self.path = Path(state_dir) / DB_NAME
+        # (deliveries, kind, when) of messages sent whose mark the store could not yet take
+        self._unrecorded: list[tuple[tuple[tuple[int, int], ...], str, str]] = []
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = Database(self.path)
@@ -82,6 +87,7 @@ class Store:
             raise StoreError(f"cannot open the store {self.path}: {e}") from e
 
     def close(self) -> None:
+        self.record_sent()  # a last try: what stays unwritten may be sent again after a restart
         self.db.close()
 
     @contextmanager
@@ -327,22 +333,45 @@ class Store:
         )
 
     def due_deliveries(self, limit: int = 100) -> list[dict[str, Any]]:
-        return self.query(
+        self.record_sent()
+        sent = self._sent_unrecorded()
+        rows = self.query(
             "SELECT d.*, a.rule, a.severity, a.payload, a.created_at, a.story_id, s.title"
             " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
             " JOIN stories s ON s.id = a.story_id"
             " WHERE d.status = 'pending' AND d.next_attempt <= ? ORDER BY d.id LIMIT ?",
             [iso(now()), limit],
         )
+        return [r for r in rows if r["id"] not in sent]
 
     def delivery_done(self, delivery_id: int, alert_id: int) -> None:
         self.deliveries_done([(delivery_id, alert_id)], "single")
 
     def deliveries_done(self, done: Sequence[tuple[int, int]], kind: str) -> None:
-        """Mark deliveries sent (one message each, or all in one digest) and log the send."""
-        if not done:
-            return
-        moment = iso(now())
+        """Mark deliveries sent (one message each, or all in one digest) and log the send.
+
+        Never raises: the message is out, whatever the disk says. A mark the store cannot take
+        (a full disk) is kept in memory, written before anything else is read as due, and its
+        deliveries are never offered again meanwhile: sent once is sent once."""
+        if done:
+            self._unrecorded.append((tuple(done), kind, iso(now())))
+        self.record_sent()
+
+    def record_sent(self) -> bool:
+        """Write the marks of sends the store could not take yet; False if some still wait."""
+        while self._unrecorded:
+            try:
+                self._write_done(*self._unrecorded[0])
+            except StoreError as e:
+                log.error("%s: %d sends waiting to be recorded", e, len(self._unrecorded))
+                return False
+            self._unrecorded.pop(0)
+        return True
+
+    def _sent_unrecorded(self) -> set[int]:
+        return {delivery for done, _, _ in self._unrecorded for delivery, _ in done}
+
+    def _write_done(self, done: Sequence[tuple[int, int]], kind: str, moment: str) -> None:
         with self.transaction() as db:
             for delivery_id, alert_id in done:
                 db.execute(
@@ -401,12 +430,14 @@ class Store:
             db.execute("UPDATE deliveries SET status = 'held' WHERE id = ?", [delivery_id])
 
     def held(self) -> list[dict[str, Any]]:
-        return self.query(
+        sent = self._sent_unrecorded()
+        rows = self.query(
             "SELECT d.id, d.alert_id, d.target, d.url_index, a.rule, a.payload, a.created_at,"
             " s.title"
             " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
             " JOIN stories s ON s.id = a.story_id WHERE d.status = 'held' ORDER BY d.id"
         )
+        return [r for r in rows if r["id"] not in sent]
 
     def delivery_failed(
         self, delivery_id: int, alert_id: int, error: str, retry_at: datetime | None
