@@ -17,6 +17,7 @@ from monitor.lists.formats import (
     read_uk_xml,
 )
 from monitor.lists.model import ListEntity
+from monitor.lists.names import variants
 from monitor.models import Article
 from monitor.pipeline import Pipeline
 from monitor.store import Store
@@ -198,6 +199,9 @@ def test_eu_xml_reads_the_financial_sanctions_files() -> None:
     assert volkova.caption == "Marina Petrovna VOLKOVA"  # wholeName, given name first
     assert weak(volkova) == {"Masha"}  # strong="false"
     assert "Марина Петровна Волкова" in names(volkova)
+    # also surname first, so that the news' "Marina Volkova" is indexed without the patronymic
+    assert "Volkova, Marina Petrovna" in names(volkova)
+    assert ("Marina Volkova", False) in variants("Volkova, Marina Petrovna", "individual")
     assert volkova.programs == ("RUS",)
     assert volkova.countries == ("RUSSIAN FEDERATION", "CYPRUS")
     assert volkova.listed_on == "2022-03-15" and volkova.extra["eu_reference"] == "EU.9001.01"

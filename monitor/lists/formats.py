@@ -556,16 +556,24 @@ def read_eu_xml(raw: bytes) -> list[ListEntity]:
         raise ListFormatError(f"eu-xml: root element is <{_local(root.tag)}>, not <export>")
     out = []
     for node in _descendants(root, "sanctionEntity"):
+        codes = [_clean(s.get("code")).lower() for s in _children(node, "subjectType")]
+        schema = _EU_SCHEMAS.get(codes[0] if codes else "", "entity")
         found = []
         for alias in _children(node, "nameAlias"):
-            parts = (_clean(alias.get(k)) for k in ("firstName", "middleName", "lastName"))
-            name = _clean(alias.get("wholeName")) or " ".join(p for p in parts if p)
-            found.append((name, False, _clean(alias.get("strong")).lower() == "false"))
+            first, middle, last = (
+                _clean(alias.get(k)) for k in ("firstName", "middleName", "lastName")
+            )
+            weak = _clean(alias.get("strong")).lower() == "false"
+            given = " ".join(p for p in (first, middle) if p)
+            found.append((_clean(alias.get("wholeName")) or f"{given} {last}".strip(), False, weak))
+            if schema == "individual" and given and last:
+                # Also as "SURNAME, Given Names", so that `variants` indexes "Given SURNAME"
+                # without the middle name or patronymic ("Sergey Lavrov").
+                found.append((f"{last}, {given}", False, weak))
         names = _ranked_names(found)
         uid = _clean(node.get("logicalId")) or _clean(node.get("euReferenceNumber"))
         if not uid or not names:
             continue
-        codes = [_clean(s.get("code")).lower() for s in _children(node, "subjectType")]
         countries = (
             _eu_country(c) for tag in ("citizenship", "address") for c in _children(node, tag)
         )
@@ -582,7 +590,7 @@ def read_eu_xml(raw: bytes) -> list[ListEntity]:
         out.append(
             ListEntity(
                 id=uid,
-                schema=_EU_SCHEMAS.get(codes[0] if codes else "", "entity"),
+                schema=schema,
                 names=names,
                 programs=tuple(dict.fromkeys(filter(None, programs))),
                 countries=tuple(dict.fromkeys(filter(None, countries))),
