@@ -13,8 +13,9 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from monitor import __version__
 from monitor.articles import article_from_record, read_jsonl
@@ -303,13 +304,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     store = Store(state_dir(args))
     rows = store.sources()
-    header = ("source", "last success", "last error", "backoff until", "articles", "alerts")
+    intervals = _intervals(rules_path(args))
+    header = ("source", "last success", "last error", "next poll", "articles", "alerts")
     table = [
         (
             r["name"],
             r.get("last_success") or "never",
             (r.get("last_error") or "")[:60],
-            r.get("backoff_until") or "",
+            _next_poll(r, intervals.get(r["name"])),
             str(r.get("articles") or 0),
             str(r.get("alerts") or 0),
         )
@@ -344,6 +346,28 @@ def cmd_status(args: argparse.Namespace) -> int:
             )
     store.close()
     return 0
+
+
+def _intervals(path: Path) -> dict[str, float]:
+    """Each source's poll interval, when the rules can be read (status works without them)."""
+    try:
+        config = load_config(path)
+    except (ConfigError, OSError):
+        return {}
+    return {s.name: s.interval or config.settings.interval for s in config.sources}
+
+
+def _next_poll(source: dict[str, Any], interval: float | None) -> str:
+    """When `run` polls the source next: its interval after the last poll, or later when it
+    backs off; a daemon that starts polls every source at once."""
+    backoff = source.get("backoff_until")
+    due = [datetime.fromisoformat(backoff)] if backoff else []
+    if interval is not None and source.get("last_poll"):
+        due.append(datetime.fromisoformat(source["last_poll"]) + timedelta(seconds=interval))
+    if not due:
+        return ""
+    when = max(due).isoformat(timespec="seconds")
+    return f"{when} (backoff)" if backoff and max(due) == due[0] else when
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import asyncio
 import html
 import json
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -161,7 +162,6 @@ def test_retry_after_is_honoured(feed_server: FeedServer, tmp_path: Path) -> Non
     store = Store(tmp_path)
     [row] = store.sources()
     store.close()
-    from datetime import UTC, datetime
 
     wait = datetime.fromisoformat(row["backoff_until"]) - datetime.now(UTC)
     assert wait.total_seconds() > 7000  # not the 1-minute interval: the server's word
@@ -285,6 +285,13 @@ def test_once_with_default_rules_and_the_founding_article(
         assert f"list {name}: version 1:" in first.stdout + first.stderr
     status = run_cli("status", "--rules", str(path), "--state", str(state))
     assert "uk_sanctions" in status.stdout and "eu_fsf" in status.stdout
+    # the next poll: the source's interval (settings.interval, 15 minutes) after the last
+    store = Store(state)
+    [source] = store.sources()
+    store.close()
+    due = datetime.fromisoformat(source["last_poll"]) + timedelta(minutes=15)
+    [line] = [x for x in status.stdout.splitlines() if x.startswith("republika")]
+    assert due.isoformat(timespec="seconds") in line
     second = run_cli("once", "--rules", str(path), "--state", str(state))
     assert second.returncode == 0 and "ALERT" not in second.stdout
     store = Store(state)
@@ -446,7 +453,6 @@ def test_a_redirect_to_an_internal_address_is_refused(
 def test_backoff_doubles_while_failing_and_resets_on_recovery(
     feed_server: FeedServer, tmp_path: Path
 ) -> None:
-    from datetime import UTC, datetime
 
     url = feed_server.status("/flaky", 503)
     config = config_for([{"name": "flaky", "url": url, "interval": "10m"}])
