@@ -57,7 +57,7 @@ def load(folder: Path, wanted: str) -> Matcher | None:
 
 
 def save(folder: Path, built: str, matcher: Matcher) -> None:
-    tmp = folder / f"{FILE}.tmp"
+    tmp = folder / f"{FILE}.{os.getpid()}.tmp"  # `match` may build one while `run` does
     try:
         with tmp.open("wb") as f:
             pickle.dump((built, matcher), f, protocol=pickle.HIGHEST_PROTOCOL)
