@@ -59,7 +59,9 @@ def entries(text: str) -> set[str]:
         ("Alexander Lukashenko met his ministers", "LUKASHENKA, Alyaksandr Hryhoryavich [9760]"),
         # another script: the list writes the name only in Latin letters
         ("Николас Мадуро выступил в Каракасе", "MADURO MOROS, Nicolas [22790]"),
-        # legal form left out ("MAHAN AIR" is listed; news adds or drops "Co.")
+        # legal form left out: "GAZPROM BURENIE, OOO"; and in Cyrillic, with its legal form
+        ("Gazprom Burenie drilled new wells", "GAZPROM BURENIE, OOO [24185]"),
+        ("ООО «Газпром бурение» пробурило скважину", "GAZPROM BURENIE, OOO [24185]"),
         ("Mahan Air flights to Caracas resumed", "MAHAN AIR [12927]"),
     ],
 )
