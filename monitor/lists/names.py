@@ -90,13 +90,9 @@ def _organisation(name: str) -> list[Variant]:
     return out
 
 
-def is_weak(text: str) -> bool:
-    """A name that alone proves nothing: fewer than two words of three letters or more that are
-    not function words ("CHINA'S", "EL PAIS", "DAN"), or four letters or fewer in all."""
-    return _weak_norm(fold_plain(text))
-
-
 def _weak_norm(norm: str) -> bool:
+    """A name (normalised) that alone proves nothing: fewer than two words of three letters or
+    more that are not function words ("china s", "el pais", "dan"), or four letters or fewer."""
     words = [
         w for w in norm.split() if len(w) >= 3 and w not in FUNCTION_WORDS and w not in ("el", "al")
     ]
