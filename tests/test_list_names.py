@@ -13,6 +13,7 @@ from monitor.config.load import parse_config
 from monitor.lists.names import entity_aliases, variants
 from monitor.models import Article, Hit
 from monitor.pipeline import Pipeline
+from monitor.rules.explain import explain
 
 TERMS = """
 watchlists:
@@ -148,3 +149,10 @@ def test_a_listed_name_rides_along_with_the_rule_that_fired_and_unless_fired_sil
         for r in pipe.match(Article("b", "New sanctions on Maduro's Mahan Air")).rules
     }
     assert alone == {"listed": True, "country": False, "entity-only": True}
+
+
+def test_explain_says_when_a_weak_name_was_confirmed() -> None:
+    result = pipeline().match(Article("a", "The US sanctioned the Wagner group again."))
+    assert result.fired == ("listed",)
+    text = explain(result, "en")
+    assert "'Wagner' (wagner, 100, a weak name confirmed in its sentence)" in text

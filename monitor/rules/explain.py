@@ -51,12 +51,17 @@ def _hits_by_entry(hits: Sequence[Hit], result: MatchResult, mark: Mark) -> str:
         groups.setdefault((hit.watchlist, hit.entry), []).append(hit)
     lines = [f"Hits ({len(hits)}):"]
     for (watchlist, entry), group in groups.items():
-        seen = ", ".join(dict.fromkeys(f"{h.text!r} ({h.alias}, {h.score:g})" for h in group))
+        seen = ", ".join(dict.fromkeys(map(_seen, group)))
         lines.append(f"  {watchlist}/{entry} ×{len(group)}: {seen}")
         first = group[0]
         where = in_context(result.article.text(first.field), [first], mark)
         lines.append(f"      {first.field} {first.start}-{first.end}: {where}")
     return "\n".join(lines)
+
+
+def _seen(hit: Hit) -> str:
+    weak = ", a weak name confirmed in its sentence" if hit.weak else ""
+    return f"{hit.text!r} ({hit.alias}, {hit.score:g}{weak})"
 
 
 def in_context(text: str, hits: Sequence[Hit], mark: Mark) -> str:
