@@ -34,6 +34,27 @@ def max_edits(word: str) -> int:
     return 1 if len(word) <= 8 else 2
 
 
+_ENDINGS = frozenset("aeioun")
+
+
+def is_typo(seen: str, wanted: str) -> bool:
+    """Whether `seen` can be `wanted` misspelt: long enough to misspell, the same first letter,
+    within the edit budget."""
+    if len(wanted) < MIN_FUZZY_LEN or not seen or seen[0] != wanted[0]:
+        return False
+    budget = max_edits(wanted)
+    return Levenshtein.distance(seen, wanted, score_cutoff=budget) <= budget
+
+
+def other_ending(seen: str, wanted: str) -> bool:
+    """The same stem with another vowel or n at its end: as the first word of a name, another
+    name (Emilia is not Emilio, Julia not Julian, Diane not Diana), while Sergei is Sergey. Not
+    said of later words, where endings are spelling or grammar (Lukashenka, Лаврова)."""
+    pairs = enumerate(zip(seen, wanted, strict=False))
+    stem = next((i for i, (a, b) in pairs if a != b), min(len(seen), len(wanted)))
+    return all(len(e) <= 1 and set(e) <= _ENDINGS for e in (seen[stem:], wanted[stem:]))
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
 
@@ -144,13 +165,12 @@ class AliasIndex:
                 anchors.update((found,) if isinstance(found, str) else found)
         out = []
         for anchor in anchors:
-            if anchor != word:
-                if len(anchor) < MIN_FUZZY_LEN or anchor[0] != word[0]:
-                    continue  # short words only exactly; another first letter, another name
-                budget = max_edits(anchor)
-                if Levenshtein.distance(word, anchor, score_cutoff=budget) > budget:
-                    continue
+            if anchor != word and not is_typo(word, anchor):
+                continue  # short words only exactly; another first letter, another name
+            renamed = anchor != word and other_ending(word, anchor)
             for a in self._anchors[anchor]:
+                if renamed and a.position == 0 and " " in a.alias.norm:
+                    continue
                 single = " " not in a.alias.norm
                 # A single word found exactly is the exact layer's; a word that is itself a known
                 # alias word means something else (Russian is not a typo of Russia).

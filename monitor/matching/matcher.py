@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
 from monitor.config.model import Watchlist
-from monitor.matching.aliases import MIN_FUZZY_LEN, Alias, compile_aliases
-from monitor.matching.index import AliasIndex, Anchor, max_edits
+from monitor.matching.aliases import Alias, compile_aliases
+from monitor.matching.index import AliasIndex, Anchor, is_typo, other_ending
 from monitor.models import FIELDS, Article, Field, Hit
-from monitor.text.lang import detect, same_language
+from monitor.text.lang import FUNCTION_WORDS, detect, same_language
 from monitor.text.latin import latinize
 from monitor.text.normalize import fold
 from monitor.text.scripts import Script, latinizable
@@ -88,7 +88,7 @@ class Matcher:
     def _confirmed(self, text: str, hits: list[Hit]) -> list[Hit]:
         """Weak hits ("Wagner", a nickname, a one-word alias) kept only where their sentence has
         other evidence: a hit of a watchlist its list names in `weak_needs` (a sanctions term)
-        or a stronger name of the same entity."""
+        or a stronger name of the same entity; and a weak word is not part of another name."""
         if not any(h.weak for h in hits):
             return hits
         segments = Segments(text)
@@ -99,6 +99,8 @@ class Matcher:
             where = segments.sentence(weak.start)
             return any(
                 at == where and (h.watchlist in needs or h.entry == weak.entry) for at, h in strong
+            ) and not (
+                " " not in weak.text.strip() and _in_another_name(text, weak, hits, segments)
             )
 
         return [h for h in hits if not h.weak or confirmed(h)]
@@ -159,16 +161,36 @@ def _verify_window(
     window = tokens[first:last]
     if window == wanted:
         return None  # found as it is written: the exact layer has it
-    for seen, word in zip(window, wanted, strict=True):
+    for i, (seen, word) in enumerate(zip(window, wanted, strict=True)):
         if seen == word:
             continue
-        if len(word) < MIN_FUZZY_LEN or not seen or seen[0] != word[0]:
-            return None
-        budget = max_edits(word)
-        if Levenshtein.distance(seen, word, score_cutoff=budget) > budget:
+        if not is_typo(seen, word) or (i == 0 < len(wanted) - 1 and other_ending(seen, word)):
             return None
     score = fuzz.ratio(" ".join(window), anchor.alias.norm)
     return anchor.alias, starts[first], starts[last - 1] + len(window[-1]), round(score, 1)
+
+
+_WORD_BEFORE = re.compile(r"(\w+)[^\S\n]+$")
+_WORD_AFTER = re.compile(r"[^\S\n]+(\w+)")
+_WORD = re.compile(r"\w{4,}")
+
+
+def _in_another_name(text: str, hit: Hit, hits: list[Hit], segments: Segments) -> bool:
+    """A one-word name with a capitalised word right beside it that no watchlist knows is part of
+    another name: "Anna Jennifer Wagner", "Amber Benson", "Kimberly Christina Garrett". Not in a
+    sentence written in Title Case, where every word is capitalised."""
+    start, end = segments.sentence_span(segments.sentence(hit.start))
+    long_words = _WORD.findall(text, start, end)
+    if long_words and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words):
+        return False
+    before = _WORD_BEFORE.search(text, max(start, hit.start - 60), hit.start)
+    after = _WORD_AFTER.match(text, hit.end, min(end, hit.end + 60))
+    for m in (before, after):
+        if m is None or not m.group(1)[0].isupper() or m.group(1).casefold() in FUNCTION_WORDS:
+            continue
+        if not any(h.start <= m.start(1) < h.end for h in hits if h is not hit):
+            return True
+    return False
 
 
 def _whole_words(norm: str, alias: Alias, start: int, end: int) -> tuple[int, int]:

@@ -34,6 +34,10 @@ class Segments:
     def sentence(self, offset: int) -> int:
         return bisect_right(self._sentence_starts, offset) - 1
 
+    def sentence_span(self, index: int) -> tuple[int, int]:
+        starts = self._sentence_starts
+        return starts[index], starts[index + 1] if index + 1 < len(starts) else len(self.text)
+
     def word(self, offset: int) -> int:
         return bisect_right(self._word_starts, offset) - 1
 
