@@ -250,7 +250,8 @@ class Monitor:
             programs = sorted({p for e in added for p in e.programs if not wanted or p in wanted})
             under = f" under {', '.join(programs[:5])}" if programs else ""
             title = (
-                f"{name}: {len(added)} entries added{under}, {len(removed)} removed, "
+                f"{name}: {len(added)} {'entry' if len(added) == 1 else 'entries'} added{under}, "
+                f"{len(removed)} removed, "
                 f"{len(changed)} changed (version {version})"
             )
             lines = [

@@ -263,7 +263,7 @@ def test_a_list_change_raises_one_alert(tmp_path: Path) -> None:
     second = run_cli("lists", "refresh", "--rules", str(path), "--state", state)
     assert "ofac_sdn: 1 list-change alert raised" in second.stdout
     sent = run_cli("once", "--rules", str(path), "--state", state)
-    expected = "ALERT [high] new-designations: ofac_sdn: 1 entries added under RUSSIA-EO14024"
+    expected = "ALERT [high] new-designations: ofac_sdn: 1 entry added under RUSSIA-EO14024"
     assert sent.stdout.count(expected) == 1
     store = Store(tmp_path / "state")
     [alert] = store.alerts()
