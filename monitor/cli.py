@@ -323,11 +323,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     pending = store.alerts(limit=1000, status="pending")
     failed = store.alerts(limit=1000, status="failed")
     print(f"\n{len(rows)} sources; {len(pending)} alerts pending, {len(failed)} failed")
-    lists = store.query(
-        "SELECT s.list, s.last_refresh, s.last_error, v.version, v.entities FROM list_state s"
-        " LEFT JOIN list_versions v ON v.list = s.list AND v.version ="
-        " (SELECT max(version) FROM list_versions WHERE list = s.list) ORDER BY s.list"
-    )
+    lists = list_snapshots.states(store)
     if lists:
         print("\nlist         version  entities  last refresh               last error")
         for r in lists:

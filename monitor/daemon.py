@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.config import Config, Source, load_config
 from monitor.errors import ConfigError
 from monitor.health import HealthServer
+from monitor.lists import snapshots
 from monitor.lists.refresh import refresh_due
 from monitor.notify.deliver import Delivered, deliver_due
 from monitor.notify.message import named_entries
@@ -187,11 +188,12 @@ class Daemon:
         try:
             self.store.check_writable()
             sources = self.store.sources()
+            lists = snapshots.states(self.store)
             pending = len(self.store.alerts(limit=10_000, status="pending"))
             failed = len(self.store.alerts(limit=10_000, status="failed"))
         except StoreError as e:
             problems.append(str(e))
-            sources, pending, failed = [], 0, 0
+            sources, lists, pending, failed = [], [], 0, 0
         details = {
             "problems": problems,
             "scheduler": "running" if self.scheduler.running else "stopped",
@@ -207,6 +209,10 @@ class Daemon:
                     "backoff_until": r.get("backoff_until"),
                 }
                 for r in sources
+            },
+            "lists": {
+                r["list"]: {k: r[k] for k in ("version", "entities", "last_refresh", "last_error")}
+                for r in lists
             },
             "alerts": {"pending": pending, "failed": failed},
         }

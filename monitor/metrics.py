@@ -45,3 +45,21 @@ DELIVERY_SECONDS = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
     registry=REGISTRY,
 )
+LIST_REFRESHES = Counter(
+    "monitor_list_refreshes",
+    "Refreshes of an official list, by outcome (new_version, unchanged, failed)",
+    ["list", "outcome"],
+    registry=REGISTRY,
+)
+LIST_ENTITIES = Gauge(
+    "monitor_list_entities",
+    "Entries of the official list's version in use",
+    ["list"],
+    registry=REGISTRY,
+)
+LIST_REFRESHED = Gauge(
+    "monitor_list_refreshed_timestamp_seconds",
+    "When the official list was last refreshed successfully (new version or unchanged)",
+    ["list"],
+    registry=REGISTRY,
+)

@@ -154,8 +154,15 @@ def test_health_metrics_and_json_logs(feed_server: FeedServer, tmp_path: Path) -
             health = json.load(r)
         assert health["healthy"] and health["scheduler"] == "running"
         assert health["sources"]["republika"]["error_count"] == 0
+        # the official lists, read from the copies in tests/fixtures (tests/conftest.py)
+        assert health["lists"]["ofac_sdn"]["version"] == 1
+        assert health["lists"]["ofac_sdn"]["entities"] == 17
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
             metrics = r.read().decode()
+        assert 'monitor_list_entities{list="ofac_sdn"} 17.0' in metrics
+        assert (
+            'monitor_list_refreshes_total{list="uk_sanctions",outcome="new_version"} 1.0' in metrics
+        )
         assert 'monitor_polls_total{outcome="ok",source="republika"} 1.0' in metrics
         assert 'monitor_alerts_total{rule="sanctions-country"} 1.0' in metrics
         assert "monitor_poll_seconds_bucket" in metrics

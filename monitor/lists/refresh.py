@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
+from monitor import metrics
 from monitor.config.model import Config, ListImport
 from monitor.errors import MonitorError
 from monitor.lists import snapshots
@@ -46,6 +48,11 @@ async def refresh(name: str, spec: ListImport, store: Store, fetcher: Fetcher) -
         error = None
     except (FetchError, ListFormatError, ListRefused, OSError) as e:
         result, error = Refreshed(name, None, message=f"refresh failed: {e}"), str(e)
+    outcome = "failed" if error else "new_version" if result.version else "unchanged"
+    metrics.LIST_REFRESHES.labels(name, outcome).inc()
+    if not error:
+        metrics.LIST_ENTITIES.labels(name).set(result.entities)
+        metrics.LIST_REFRESHED.labels(name).set(time.time())
     with store.transaction() as db:
         # The validators change only with an accepted version: after a refused download the
         # next refresh must fetch it again, not be told "not modified".

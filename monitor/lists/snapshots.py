@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from monitor.lists.model import ListEntity
 from monitor.store.store import Store, iso, now
@@ -66,4 +67,13 @@ def diff(store: Store, name: str) -> Diff:
         [new[i] for i in new.keys() - old.keys()],
         [old[i] for i in old.keys() - new.keys()],
         [(old[i], new[i]) for i in new.keys() & old.keys() if old[i] != new[i]],
+    )
+
+
+def states(store: Store) -> list[dict[str, Any]]:
+    """Per list: the version in use and its size, the last refresh and its error."""
+    return store.query(
+        "SELECT s.list, s.last_refresh, s.last_error, v.version, v.entities FROM list_state s"
+        " LEFT JOIN list_versions v ON v.list = s.list AND v.version ="
+        " (SELECT max(version) FROM list_versions WHERE list = s.list) ORDER BY s.list"
     )
