@@ -230,7 +230,9 @@ def test_xml_readers_refuse_bombs_wrong_roots_and_pages(read: Reader) -> None:
     other = EU_XML if read is read_uk_xml else UK_XML  # the other reader's file
     assert "root element" in str(error(read, other.read_bytes()))
     html = b"<!DOCTYPE html>\n<html><body><p>Moved & gone<br></p></body></html>"
-    assert "not well-formed" in str(error(read, html))
+    assert "root element is <html>" in str(error(read, html))  # the first problem met
+    own = UK_XML if read is read_uk_xml else EU_XML
+    assert "not well-formed" in str(error(read, own.read_bytes()[:-40]))  # cut short
     assert "root element is <html>" in str(error(read, b"<html><body/></html>"))
     assert "encoding" in str(error(read, b'<?xml version="1.0" encoding="x-none"?><export/>'))
     assert isinstance(error(read, b""), ListFormatError)

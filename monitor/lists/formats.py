@@ -9,7 +9,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
@@ -78,10 +78,20 @@ def read_ofac_csv(files: Mapping[str, bytes]) -> list[ListEntity]:
     return out
 
 
-def _xml(raw: bytes, fmt: str) -> Any:
-    """The root element, parsed without expanding entities: a bomb is refused, not expanded."""
+def _elements(raw: bytes, fmt: str, roots: tuple[str, ...], items: set[str]) -> Iterator[Any]:
+    """The elements named `items` (local names, any namespace), each whole, as the parser meets
+    them, then cleared: a 25 MB EU file is never a 150 MB tree in memory. The root must be one
+    of `roots`. Entities are never expanded: a bomb is refused."""
     try:
-        return SafeET.fromstring(raw)
+        events = SafeET.iterparse(io.BytesIO(raw), events=("start", "end"))
+        _, root = next(events)
+        if _local(root.tag) not in roots:
+            wanted = " or ".join(f"<{r}>" for r in roots)
+            raise ListFormatError(f"{fmt}: root element is <{_local(root.tag)}>, not {wanted}")
+        for event, element in events:
+            if event == "end" and _local(element.tag) in items:
+                yield element
+                element.clear()
     except DefusedXmlException as e:
         raise ListFormatError(f"{fmt}: refused: {type(e).__name__} (entity expansion)") from e
     except SafeET.ParseError as e:
@@ -90,43 +100,48 @@ def _xml(raw: bytes, fmt: str) -> Any:
         raise ListFormatError(f"{fmt}: not readable XML: {e}") from e
 
 
+def _root(raw: bytes) -> str:
+    """The local name of the document's root element ("" when there is none to read)."""
+    try:
+        return _local(next(SafeET.iterparse(io.BytesIO(raw), events=("start",)))[1].tag)
+    except (DefusedXmlException, SafeET.ParseError, LookupError, StopIteration):
+        return ""
+
+
 def read_un_xml(raw: bytes) -> list[ListEntity]:
     """The UN Security Council consolidated list."""
-    root = _xml(raw, "un-xml")
-    if root.tag != "CONSOLIDATED_LIST":
-        raise ListFormatError(f"un-xml: root element is <{root.tag}>, not <CONSOLIDATED_LIST>")
     out = []
-    for kind, tag in (("individual", "INDIVIDUAL"), ("entity", "ENTITY")):
-        for node in root.iter(tag):
-            parts = [
-                node.findtext(p) or ""
-                for p in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
-            ]
-            name = " ".join(p.strip() for p in parts if p and p.strip())
-            names = [ListName(name)] if name else []
-            original = (node.findtext("NAME_ORIGINAL_SCRIPT") or "").strip()
-            if original:
-                names.append(ListName(original))
-            for alias in node.iter(f"{tag}_ALIAS"):
-                alias_name = (alias.findtext("ALIAS_NAME") or "").strip()
-                if alias_name:
-                    weak = (alias.findtext("QUALITY") or "").strip().lower() == "low"
-                    names.append(ListName(alias_name, weak=weak))
-            if not names:
-                continue
-            out.append(
-                ListEntity(
-                    id=(node.findtext("DATAID") or "").strip(),
-                    schema=kind,
-                    names=tuple(names),
-                    programs=tuple(filter(None, [(node.findtext("UN_LIST_TYPE") or "").strip()])),
-                    countries=tuple(
-                        v.text.strip() for v in node.findall("NATIONALITY/VALUE") if v.text
-                    ),
-                    listed_on=(node.findtext("LISTED_ON") or "").strip() or None,
-                    extra={"reference": (node.findtext("REFERENCE_NUMBER") or "").strip()},
-                )
+    for node in _elements(raw, "un-xml", ("CONSOLIDATED_LIST",), {"INDIVIDUAL", "ENTITY"}):
+        tag = _local(node.tag)
+        parts = [
+            node.findtext(p) or ""
+            for p in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+        ]
+        name = " ".join(p.strip() for p in parts if p and p.strip())
+        names = [ListName(name)] if name else []
+        original = (node.findtext("NAME_ORIGINAL_SCRIPT") or "").strip()
+        if original:
+            names.append(ListName(original))
+        for alias in node.iter(f"{tag}_ALIAS"):
+            alias_name = (alias.findtext("ALIAS_NAME") or "").strip()
+            if alias_name:
+                weak = (alias.findtext("QUALITY") or "").strip().lower() == "low"
+                names.append(ListName(alias_name, weak=weak))
+        if not names:
+            continue
+        out.append(
+            ListEntity(
+                id=(node.findtext("DATAID") or "").strip(),
+                schema="individual" if tag == "INDIVIDUAL" else "entity",
+                names=tuple(names),
+                programs=tuple(filter(None, [(node.findtext("UN_LIST_TYPE") or "").strip()])),
+                countries=tuple(
+                    v.text.strip() for v in node.findall("NATIONALITY/VALUE") if v.text
+                ),
+                listed_on=(node.findtext("LISTED_ON") or "").strip() or None,
+                extra={"reference": (node.findtext("REFERENCE_NUMBER") or "").strip()},
             )
+        )
     return out
 
 
@@ -157,10 +172,7 @@ def read_opensanctions_csv(raw: bytes) -> list[ListEntity]:
 def read_ofac_xml(raw: bytes) -> list[ListEntity]:
     """The SDN list as XML (`sdnList`), whatever its namespace; the only OFAC format that says
     which aliases are weak."""
-    root = _xml(raw, "ofac-xml")
-    ns = root.tag.partition("}")[0] + "}" if root.tag.startswith("{") else ""
-    if root.tag != f"{ns}sdnList":
-        raise ListFormatError(f"ofac-xml: root element is <{root.tag}>, not <sdnList>")
+    ns = ""
 
     def text(node: Any, tag: str) -> str:
         return (node.findtext(f"{ns}{tag}") or "").strip()
@@ -170,7 +182,8 @@ def read_ofac_xml(raw: bytes) -> list[ListEntity]:
         return f"{last}, {first}" if first else last
 
     out = []
-    for node in root.iter(f"{ns}sdnEntry"):
+    for node in _elements(raw, "ofac-xml", ("sdnList",), {"sdnEntry"}):
+        ns = node.tag.partition("}")[0] + "}" if node.tag.startswith("{") else ""
         names = [ListName(person(node))]
         for aka in node.iter(f"{ns}aka"):
             names.append(ListName(person(aka), weak=text(aka, "category").lower() == "weak"))
@@ -465,74 +478,65 @@ def _child_text(node: Any, name: str) -> str:
     return next((_clean(child.text) for child in _children(node, name)), "")
 
 
-def _uk_designations(root: Any) -> list[ListEntity]:
-    """The FCDO's UK Sanctions List: one `Designation` per UniqueID, its names nested."""
-    out = []
-    for node in _descendants(root, "Designation"):
-        uid = _child_text(node, "UniqueID") or _child_text(node, "OFSIGroupID")
-        schema = _uk_schema(_child_text(node, "IndividualEntityShip"))
-        found = []
-        for names in _children(node, "Names"):
-            for name in _children(names, "Name"):
-                parts = [_child_text(name, f"Name{i}") for i in range(1, 7)]
-                found.append(
-                    (
-                        _uk_name(parts[5], parts[:5], schema),
-                        _uk_primary(_child_text(name, "NameType")),
-                        _uk_weak(_child_text(name, "AliasStrength")),
-                    )
+def _uk_designation(node: Any) -> ListEntity | None:
+    """One `Designation` of the FCDO's UK Sanctions List: one per UniqueID, its names nested."""
+    uid = _child_text(node, "UniqueID") or _child_text(node, "OFSIGroupID")
+    schema = _uk_schema(_child_text(node, "IndividualEntityShip"))
+    found = []
+    for names in _children(node, "Names"):
+        for name in _children(names, "Name"):
+            parts = [_child_text(name, f"Name{i}") for i in range(1, 7)]
+            found.append(
+                (
+                    _uk_name(parts[5], parts[:5], schema),
+                    _uk_primary(_child_text(name, "NameType")),
+                    _uk_weak(_child_text(name, "AliasStrength")),
                 )
-        found += [(_clean(n.text), False, False) for n in _descendants(node, "NameNonLatinScript")]
-        names_read = _ranked_names(found)
-        if not uid or not names_read:
-            continue
-        countries = (
-            n.text or ""
-            for tag in ("Nationality", "AddressCountry")
-            for n in _descendants(node, tag)
-        )
-        extra = {
-            key: value
-            for key, value in (
-                ("ofsi_group_id", _child_text(node, "OFSIGroupID")),
-                ("un_reference", _child_text(node, "UNReferenceNumber")),
             )
-            if value
-        }
-        out.append(
-            ListEntity(
-                id=uid,
-                schema=schema,
-                names=names_read,
-                programs=tuple(filter(None, [_child_text(node, "RegimeName")])),
-                countries=_uk_countries(countries),
-                listed_on=_uk_date(_child_text(node, "DateDesignated")),
-                extra=extra,
-            )
+    found += [(_clean(n.text), False, False) for n in _descendants(node, "NameNonLatinScript")]
+    names_read = _ranked_names(found)
+    if not uid or not names_read:
+        return None
+    countries = (
+        n.text or "" for tag in ("Nationality", "AddressCountry") for n in _descendants(node, tag)
+    )
+    extra = {
+        key: value
+        for key, value in (
+            ("ofsi_group_id", _child_text(node, "OFSIGroupID")),
+            ("un_reference", _child_text(node, "UNReferenceNumber")),
         )
-    return out
+        if value
+    }
+    return ListEntity(
+        id=uid,
+        schema=schema,
+        names=names_read,
+        programs=tuple(filter(None, [_child_text(node, "RegimeName")])),
+        countries=_uk_countries(countries),
+        listed_on=_uk_date(_child_text(node, "DateDesignated")),
+        extra=extra,
+    )
+
+
+_UK_ROOTS = ("Designations", "ArrayOfFinancialSanctionsTarget")
 
 
 def read_uk_xml(raw: bytes) -> list[ListEntity]:
     """The FCDO's UK Sanctions List (`Designations`) or OFSI's ConList.xml
     (`ArrayOfFinancialSanctionsTarget`, the CSV's rows as elements), whatever their namespace."""
-    root = _xml(raw, "uk-xml")
-    kind = _local(root.tag)
-    if kind == "Designations":
-        return _uk_designations(root)
-    if kind == "ArrayOfFinancialSanctionsTarget":
+    if _root(raw) == "ArrayOfFinancialSanctionsTarget":
         rows = (
             {
                 field: _clean(child.text)
                 for child in target
                 if (field := _CONLIST_XML_FIELDS.get(_local(child.tag).lower()))
             }
-            for target in _descendants(root, "FinancialSanctionsTarget")
+            for target in _elements(raw, "uk-xml", _UK_ROOTS, {"FinancialSanctionsTarget"})
         )
         return _uk_grouped(rows, "uk-xml")
-    raise ListFormatError(
-        f"uk-xml: root element is <{kind}>, not <Designations> or <ArrayOfFinancialSanctionsTarget>"
-    )
+    designations = _elements(raw, "uk-xml", _UK_ROOTS, {"Designation"})
+    return [e for e in map(_uk_designation, designations) if e is not None]
 
 
 _EU_SCHEMAS = {"person": "individual", "enterprise": "entity"}
@@ -551,54 +555,49 @@ def read_eu_xml(raw: bytes) -> list[ListEntity]:
     """The EU Financial Sanctions Files XML (v1.1: an `export` of `sanctionEntity` elements whose
     data are attributes), whatever its namespace. EU names put the given name first: kept as
     written. `strong="false"` marks a weak alias."""
-    root = _xml(raw, "eu-xml")
-    if _local(root.tag) != "export":
-        raise ListFormatError(f"eu-xml: root element is <{_local(root.tag)}>, not <export>")
-    out = []
-    for node in _descendants(root, "sanctionEntity"):
-        codes = [_clean(s.get("code")).lower() for s in _children(node, "subjectType")]
-        schema = _EU_SCHEMAS.get(codes[0] if codes else "", "entity")
-        found = []
-        for alias in _children(node, "nameAlias"):
-            first, middle, last = (
-                _clean(alias.get(k)) for k in ("firstName", "middleName", "lastName")
-            )
-            weak = _clean(alias.get("strong")).lower() == "false"
-            given = " ".join(p for p in (first, middle) if p)
-            found.append((_clean(alias.get("wholeName")) or f"{given} {last}".strip(), False, weak))
-            if schema == "individual" and given and last:
-                # Also as "SURNAME, Given Names", so that `variants` indexes "Given SURNAME"
-                # without the middle name or patronymic ("Sergey Lavrov").
-                found.append((f"{last}, {given}", False, weak))
-        names = _ranked_names(found)
-        uid = _clean(node.get("logicalId")) or _clean(node.get("euReferenceNumber"))
-        if not uid or not names:
-            continue
-        countries = (
-            _eu_country(c) for tag in ("citizenship", "address") for c in _children(node, tag)
+    entities = _elements(raw, "eu-xml", ("export",), {"sanctionEntity"})
+    return [e for e in map(_eu_entity, entities) if e is not None]
+
+
+def _eu_entity(node: Any) -> ListEntity | None:
+    codes = [_clean(s.get("code")).lower() for s in _children(node, "subjectType")]
+    schema = _EU_SCHEMAS.get(codes[0] if codes else "", "entity")
+    found = []
+    for alias in _children(node, "nameAlias"):
+        first, middle, last = (
+            _clean(alias.get(k)) for k in ("firstName", "middleName", "lastName")
         )
-        programs = (_clean(r.get("programme")) for r in _children(node, "regulation"))
-        designated = _clean(node.get("designationDate"))
-        extra = {
-            key: value
-            for key, value in (
-                ("eu_reference", _clean(node.get("euReferenceNumber"))),
-                ("un_reference", _clean(node.get("unitedNationId"))),
-            )
-            if value
-        }
-        out.append(
-            ListEntity(
-                id=uid,
-                schema=schema,
-                names=names,
-                programs=tuple(dict.fromkeys(filter(None, programs))),
-                countries=tuple(dict.fromkeys(filter(None, countries))),
-                listed_on=designated[:10] if _ISO_DATE.match(designated) else None,
-                extra=extra,
-            )
+        weak = _clean(alias.get("strong")).lower() == "false"
+        given = " ".join(p for p in (first, middle) if p)
+        found.append((_clean(alias.get("wholeName")) or f"{given} {last}".strip(), False, weak))
+        if schema == "individual" and given and last:
+            # Also as "SURNAME, Given Names", so that `variants` indexes "Given SURNAME"
+            # without the middle name or patronymic ("Sergey Lavrov").
+            found.append((f"{last}, {given}", False, weak))
+    names = _ranked_names(found)
+    uid = _clean(node.get("logicalId")) or _clean(node.get("euReferenceNumber"))
+    if not uid or not names:
+        return None
+    countries = (_eu_country(c) for tag in ("citizenship", "address") for c in _children(node, tag))
+    programs = (_clean(r.get("programme")) for r in _children(node, "regulation"))
+    designated = _clean(node.get("designationDate"))
+    extra = {
+        key: value
+        for key, value in (
+            ("eu_reference", _clean(node.get("euReferenceNumber"))),
+            ("un_reference", _clean(node.get("unitedNationId"))),
         )
-    return out
+        if value
+    }
+    return ListEntity(
+        id=uid,
+        schema=schema,
+        names=names,
+        programs=tuple(dict.fromkeys(filter(None, programs))),
+        countries=tuple(dict.fromkeys(filter(None, countries))),
+        listed_on=designated[:10] if _ISO_DATE.match(designated) else None,
+        extra=extra,
+    )
 
 
 # format -> (files it reads beside the main one, reader)
