@@ -277,7 +277,7 @@ class Daemon:
                 "list %s: %s", result.name, result.message
             )
         if any(r.version for r in results):
-            self.monitor = Monitor.from_store(self.config, self.store, self.fetcher)
+            self.monitor.rebuild(self.config)
             changes = sum(
                 self.monitor.record_list_change(r.name, r.version)
                 for r in results
@@ -302,7 +302,7 @@ class Daemon:
             )
             return
         self.config = config
-        self.monitor = Monitor.from_store(config, self.store, self.fetcher)
+        self.monitor.rebuild(config)
         self._schedule(config.sources)
         log.info(
             "reloaded %s: %d sources, %d rules",

@@ -113,16 +113,30 @@ class Monitor:
     report, so that one source never stops or delays the others."""
 
     def __init__(self, pipeline: Pipeline, store: Store, fetcher: Fetcher):
-        self.pipeline = pipeline
         self.store = store
         self.fetcher = fetcher
-        self._targets = targets_of(pipeline.config)
-        self._digest_rules = frozenset(r.name for r in pipeline.config.rules if r.digest)
+        self._use(pipeline)
 
     @classmethod
     def from_store(cls, config: Config, store: Store, fetcher: Fetcher) -> Monitor:
         """A monitor whose matcher includes the last good snapshot of every imported list."""
         return cls(Pipeline.from_store(config, store), store, fetcher)
+
+    def rebuild(self, config: Config) -> None:
+        """New rules or a new list version. The old index is let go before the new one is
+        built, so that two are never in memory together: nothing else runs meanwhile (the build
+        does not yield to the event loop), and polls under way go on with the new one."""
+        self._use(Pipeline(config, matcher=Matcher({})))
+        try:
+            self._use(Pipeline.from_store(config, self.store))
+        except StoreError as e:
+            log.error("%s: the official lists are left out until the next rebuild", e)
+            self._use(Pipeline(config))
+
+    def _use(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self._targets = targets_of(pipeline.config)
+        self._digest_rules = frozenset(r.name for r in pipeline.config.rules if r.digest)
 
     @property
     def config(self) -> Config:

@@ -3,16 +3,23 @@ watchlists and the lists' versions are the same, and rebuilt from a torn or stal
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
+import pytest
+
 from monitor import index_cache
-from monitor.config import load_config
+from monitor.config import Config, load_config
 from monitor.models import Article
-from monitor.pipeline import Pipeline
+from monitor.pipeline import Monitor, Pipeline
+from monitor.sources.fetch import Fetcher
+from monitor.store import Store
 from tests.test_lists import LISTS, refresh_now, rules
 
 
@@ -76,3 +83,37 @@ def test_the_index_is_reused_until_a_list_changes_and_survives_a_torn_file(
         for seed in ("1", "2")
     }
     assert keys == {index_cache.key(config.watchlists, versions)}
+
+
+def test_a_rebuild_lets_the_old_index_go_before_it_builds_the_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two indexes are never in memory together when `run` rebuilds for new rules or a new
+    list version. Observed by a weak reference to the old index when the new build starts (the
+    build itself is not replaced: the wrapper only looks, then calls it)."""
+    folder = tmp_path / "ofac"
+    shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
+    path = rules(tmp_path, str(folder / "sdn.csv"))
+    state = tmp_path / "state"
+    refresh_now(path, state)
+    config = load_config(path)
+    store = Store(state)
+    fetcher = Fetcher(config.settings)
+    try:
+        monitor = Monitor.from_store(config, store, fetcher)
+        old = weakref.ref(monitor.pipeline.matcher)
+        build = Pipeline.from_store
+        seen: list[bool] = []
+
+        def watching(config: Config, store: Store) -> Pipeline:
+            gc.collect()
+            seen.append(old() is None)
+            return build(config, store)
+
+        monkeypatch.setattr(Pipeline, "from_store", watching)
+        monitor.rebuild(config)
+        assert seen == [True]
+        assert found(monitor.pipeline, "IRAN AIRCRAFT MANUFACTURING INDUSTRIAL COMPANY was named")
+    finally:
+        asyncio.run(fetcher.aclose())
+        store.close()
