@@ -111,9 +111,16 @@ class AliasIndex:
 
     def _add_fuzzy(self, alias: Alias, frequency: Counter[str]) -> None:
         # Anchor on the rarest word: "Rosneft", not "Company", so that a common word in an
-        # article wakes few candidates. A short anchor is only ever found exactly.
+        # article wakes few candidates; never on a short or function word while the alias has
+        # another ("s" of "S.A.", "about"): those are in every article. A short anchor is only
+        # ever found exactly.
         words = alias.norm.split()
-        position = min(range(len(words)), key=lambda i: (frequency[words[i]], -len(words[i])))
+
+        def rank(i: int) -> tuple[bool, int, int]:
+            word = words[i]
+            return len(word) < 4 or word in FUNCTION_WORDS, frequency[word], -len(word)
+
+        position = min(range(len(words)), key=rank)
         anchor = words[position]
         if anchor not in self._anchors:
             fuzzy = len(anchor) >= MIN_FUZZY_LEN
