@@ -14,6 +14,7 @@ import yaml
 from monitor.config.load import parse_config
 from monitor.lists import snapshots
 from monitor.lists.formats import read_ofac_csv, read_opensanctions_csv, read_un_xml
+from monitor.lists.model import ListEntity
 from monitor.lists.refresh import refresh
 from monitor.models import Article
 from monitor.pipeline import Pipeline
@@ -54,6 +55,11 @@ def test_un_xml_keeps_original_script_and_marks_low_quality_aliases_weak() -> No
     assert {e.schema for e in entities} == {"individual", "entity"}
     assert any(any("\u0600" <= ch <= "\u06ff" for n in e.names for ch in n.name) for e in entities)
     assert any(n.weak for e in entities for n in e.names)
+    # each name with its script, kept in the snapshot
+    scripts = {n.script for e in entities for n in e.names}
+    assert {"latin", "arabic"} <= scripts
+    entity = next(e for e in entities if any(n.script == "arabic" for n in e.names))
+    assert ListEntity.from_json(entity.to_json()) == entity
 
 
 def test_opensanctions_csv_splits_multiscript_aliases() -> None:

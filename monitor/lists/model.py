@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from monitor.text.scripts import script_name
+
 
 @dataclass(frozen=True)
 class ListName:
     name: str
     weak: bool = False  # OFAC "weak" a.k.a., UN quality "Low", FtM weakAlias: never alone
+    script: str = ""  # its writing system (latin, cyrillic, arabic, han...); found when not given
+
+    def __post_init__(self) -> None:
+        if not self.script:
+            object.__setattr__(self, "script", script_name(self.name))
 
 
 @dataclass(frozen=True)

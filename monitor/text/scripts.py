@@ -67,3 +67,13 @@ def latinizable(text: str) -> bool:
     """Whether `text` has Cyrillic or Greek letters, the scripts whose names transliterate to
     Latin letter for letter well enough to match (Роснефть -> Rosneft, Лавров -> Lavrov)."""
     return _LATINIZABLE.search(text) is not None
+
+
+def script_name(text: str) -> str:
+    """The writing system of the first letter, as Unicode names it: "latin", "cyrillic",
+    "arabic", "han", "hangul"...; "" when there is no letter."""
+    for ch in text:
+        if ch.isalpha():
+            word = unicodedata.name(ch, "").split(" ")[0].lower()
+            return "han" if word == "cjk" else word
+    return ""
