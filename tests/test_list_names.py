@@ -13,6 +13,7 @@ from bench.official_lists import official_lists
 from monitor.config.load import parse_config
 from monitor.lists.names import entity_aliases, variants
 from monitor.models import Article, Hit
+from monitor.notify.message import alert_message
 from monitor.pipeline import Pipeline
 from monitor.rules.explain import explain
 
@@ -181,3 +182,19 @@ def test_a_weak_word_inside_another_name_and_a_first_name_with_another_ending() 
     )
     # Antonia is not Antonio, Emilia not Emilio: another person
     assert entries("New sanctions: Antonia Rodriguez was not named.") == set()
+
+
+def test_the_alert_names_the_listed_entry_with_its_programs_and_its_link() -> None:
+    article = Article("a", "New sanctions on Mahan Air", url="https://news.example/m")
+    result = pipeline().match(article)
+    [rule] = [r for r in result.rules if r.fired]
+    payload = {
+        "article": {"title": article.title, "url": article.url, "body": ""},
+        "hits": [h.as_dict() for h in rule.evidence],
+    }
+    alert = {"rule": rule.rule, "severity": "high", "title": article.title}
+    body = alert_message(alert, payload, []).body
+    assert (
+        "Listed: [MAHAN AIR](<https://sanctionssearch.ofac.treas.gov/Details.aspx?id=12927>)"
+        " (ofac\\_sdn: SDGT, IFSR)" in body
+    )

@@ -26,7 +26,9 @@ LIST_FORMATS = (
 )
 # The {fields} an alert message template (settings.template) may use.
 TEMPLATE_FIELDS = frozenset(
-    "link headline url where outlet published lang rule severity entries snippet also".split()
+    (
+        "link headline url where outlet published lang rule severity entries snippet listed also"
+    ).split()
 )
 
 

@@ -44,7 +44,7 @@ def escape(text: str) -> str:
 # their own in rules.yaml (settings.template) with the same {fields}.
 DEFAULT_TEMPLATE = (
     "**{link}**\n\n{where}\n\nRule: {rule} ({severity})\n\n{entries}\n\n> {snippet}"
-    "\n\nAlso carried by: {also}"
+    "\n\nListed: {listed}\n\nAlso carried by: {also}"
 )
 
 
@@ -72,6 +72,7 @@ def alert_message(
         "entries": escape(named_entries(payload["hits"])),
         "snippet": _snippet(article, payload.get("evidence") or payload["hits"]),
         "also": escape(", ".join(others)),
+        "listed": listed_entries(payload["hits"]),
     }
     paragraphs = [
         p.format_map(values)
@@ -103,6 +104,21 @@ def named_entries(hits: list[dict[str, Any]]) -> str:
         + ", ".join(f"{e} ({', '.join(w[:3])})" if w else e for e, w in entries.items())
         for watchlist, entries in groups.items()
     )
+
+
+def listed_entries(hits: list[dict[str, Any]]) -> str:
+    """The official lists' entries named, each linked to its entry on the list where the list
+    gives one: `[MAHAN AIR](<https://sanctionssearch…>) (ofac_sdn: SDGT, IFSR)`."""
+    seen: dict[tuple[str, str], str] = {}
+    for hit in hits:
+        listed = hit.get("list")
+        if not listed or (listed["list"], listed["id"]) in seen:
+            continue
+        name = escape(hit["entry"].rsplit(" [", 1)[0])
+        where = escape(f"{listed['list']}: {', '.join(listed['programs'])}".rstrip(": "))
+        link = f"[{name}](<{listed['link']}>)" if listed.get("link") else name
+        seen[(listed["list"], listed["id"])] = f"{link} ({where})"
+    return ", ".join(seen.values())
 
 
 def _snippet(article: dict[str, Any], hits: list[dict[str, Any]]) -> str:
