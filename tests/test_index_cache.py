@@ -27,15 +27,21 @@ def found(pipeline: Pipeline, text: str) -> set[str]:
     return {h.entry for h in pipeline.matcher.find(Article("a", text)) if h.ref is not None}
 
 
-def test_the_index_is_reused_until_a_list_changes_and_survives_a_torn_file(
-    tmp_path: Path,
-) -> None:
+def imported(tmp_path: Path) -> tuple[Path, Path, Path, Config]:
+    """A copy of the mini OFAC list, rules importing it, its first version in a state folder:
+    (list folder, rules file, state folder, the rules)."""
     folder = tmp_path / "ofac"
     shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
     path = rules(tmp_path, str(folder / "sdn.csv"))
     state = tmp_path / "state"
     refresh_now(path, state)
-    config = load_config(path)
+    return folder, path, state, load_config(path)
+
+
+def test_the_index_is_reused_until_a_list_changes_and_survives_a_torn_file(
+    tmp_path: Path,
+) -> None:
+    folder, path, state, config = imported(tmp_path)
 
     first = Pipeline.from_file(path, state)
     cache = state / index_cache.FILE
@@ -91,12 +97,7 @@ def test_a_rebuild_lets_the_old_index_go_before_it_builds_the_new(
     """Two indexes are never in memory together when `run` rebuilds for new rules or a new
     list version. Observed by a weak reference to the old index when the new build starts (the
     build itself is not replaced: the wrapper only looks, then calls it)."""
-    folder = tmp_path / "ofac"
-    shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
-    path = rules(tmp_path, str(folder / "sdn.csv"))
-    state = tmp_path / "state"
-    refresh_now(path, state)
-    config = load_config(path)
+    _, _, state, config = imported(tmp_path)
     store = Store(state)
     fetcher = Fetcher(config.settings)
     try:
