@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -15,7 +16,7 @@ from monitor.config.load import parse_config
 from monitor.lists import snapshots
 from monitor.lists.formats import read_ofac_csv, read_opensanctions_csv, read_un_xml
 from monitor.lists.model import ListEntity
-from monitor.lists.refresh import refresh
+from monitor.lists.refresh import due, refresh
 from monitor.models import Article
 from monitor.pipeline import Pipeline
 from monitor.sources.fetch import Fetcher
@@ -361,3 +362,30 @@ def test_every_format_the_config_accepts_has_a_reader() -> None:
     from monitor.lists.formats import FORMATS
 
     assert set(FORMATS) == set(LIST_FORMATS)
+
+
+def test_a_failed_refresh_is_tried_again_within_the_hour_not_the_next_day(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "ofac"
+    path = rules(tmp_path, str(folder / "sdn.csv"))  # refresh: 1d
+    state = tmp_path / "state"
+    imports = (
+        parse_config(path.read_text(encoding="utf-8"), str(path), {}).watchlists["ofac_sdn"].imports
+    )
+    assert imports is not None
+
+    def due_after(minutes: int) -> bool:
+        store = Store(state)
+        try:
+            moment = datetime.now(UTC) - timedelta(minutes=minutes)
+            store.db.execute("UPDATE list_state SET last_refresh = ?", [moment.isoformat()])
+            return due(store, "ofac_sdn", imports)
+        finally:
+            store.close()
+
+    assert refresh_now(path, state).startswith("refresh failed")  # the folder does not exist
+    assert not due_after(5) and due_after(61)
+    shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
+    assert refresh_now(path, state).startswith("version 1")
+    assert not due_after(61) and due_after(24 * 60 + 1)

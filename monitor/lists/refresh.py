@@ -22,6 +22,7 @@ from monitor.store import Store
 from monitor.store.store import iso, now
 
 MAX_DROP = 0.2  # a new version with 20 % fewer entries than the last is refused as truncated
+RETRY_FAILED = 3600.0  # seconds after a failed refresh before the next try
 LIST_MAX_BYTES = 300 * 1024 * 1024  # the EU file is large; a 1 GB answer is refused
 
 
@@ -130,12 +131,14 @@ def _beside(url: str, name: str) -> str:
 
 
 def due(store: Store, name: str, spec: ListImport) -> bool:
-    """Never refreshed, or not for `refresh` seconds."""
-    rows = store.query("SELECT last_refresh FROM list_state WHERE list = ?", [name])
+    """Never refreshed, or not for `refresh` seconds; after a failed refresh, an hour is enough
+    (a network blip must not cost a day of designations)."""
+    rows = store.query("SELECT last_refresh, last_error FROM list_state WHERE list = ?", [name])
     if not rows or not rows[0]["last_refresh"]:
         return True
     last = datetime.fromisoformat(rows[0]["last_refresh"])
-    return (now() - last).total_seconds() >= spec.refresh
+    wait = min(spec.refresh, RETRY_FAILED) if rows[0]["last_error"] else spec.refresh
+    return (now() - last).total_seconds() >= wait
 
 
 async def refresh_due(config: Config, store: Store, fetcher: Fetcher) -> list[Refreshed]:
