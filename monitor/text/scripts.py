@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from enum import Enum
 
@@ -75,5 +76,5 @@ def script_name(text: str) -> str:
     for ch in text:
         if ch.isalpha():
             word = unicodedata.name(ch, "").split(" ")[0].lower()
-            return "han" if word == "cjk" else word
+            return sys.intern("han" if word == "cjk" else word)  # one string per script
     return ""
