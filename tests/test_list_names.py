@@ -163,10 +163,10 @@ def test_explain_says_when_a_weak_name_was_confirmed() -> None:
 def test_listed_people_are_found_and_other_people_are_not() -> None:
     """OpenSanctions' evaluation names (tests/fixtures/lists/eval) in a sentence about sanctions:
     the UN list's people as listed and misspelt, and 2,000 names of no listed person. Floors at
-    the level measured (bench/eval_names.py): 0.990, 0.857, 0.002 and 0.001."""
+    the level measured (bench/eval_names.py): 0.990, 0.883, 0.002 and 0.001."""
     measured = rates()
     assert measured["recall, UN names as listed"] >= 0.98
-    assert measured["recall, UN names treated"] >= 0.83
+    assert measured["recall, UN names treated"] >= 0.86
     assert measured["false matches, negatives_global.csv"] <= 0.004
     assert measured["false matches, negatives_us.csv"] <= 0.004
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import cast
 
 import ahocorasick_rs
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from monitor.matching.aliases import MIN_FUZZY_LEN, Alias, patterns
 from monitor.text.lang import FUNCTION_WORDS
@@ -39,11 +39,11 @@ _ENDINGS = frozenset("aeioun")
 
 def is_typo(seen: str, wanted: str) -> bool:
     """Whether `seen` can be `wanted` misspelt: long enough to misspell, the same first letter,
-    within the edit budget."""
+    within the edit budget, two letters swapped counting as one edit ("Abudl" is "Abdul")."""
     if len(wanted) < MIN_FUZZY_LEN or not seen or seen[0] != wanted[0]:
         return False
     budget = max_edits(wanted)
-    return Levenshtein.distance(seen, wanted, score_cutoff=budget) <= budget
+    return OSA.distance(seen, wanted, score_cutoff=budget) <= budget
 
 
 def other_ending(seen: str, wanted: str) -> bool:
