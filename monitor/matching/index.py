@@ -34,9 +34,6 @@ def max_edits(word: str) -> int:
     return 1 if len(word) <= 8 else 2
 
 
-_ENDINGS = frozenset("aeioun")
-
-
 def is_typo(seen: str, wanted: str) -> bool:
     """Whether `seen` can be `wanted` misspelt: long enough to misspell, the same first letter,
     within the edit budget, two letters swapped counting as one edit ("Abudl" is "Abdul")."""
@@ -44,6 +41,9 @@ def is_typo(seen: str, wanted: str) -> bool:
         return False
     budget = max_edits(wanted)
     return OSA.distance(seen, wanted, score_cutoff=budget) <= budget
+
+
+_ENDINGS = frozenset("aeioun")
 
 
 def other_ending(seen: str, wanted: str) -> bool:
