@@ -389,3 +389,21 @@ def test_a_failed_refresh_is_tried_again_within_the_hour_not_the_next_day(
     shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
     assert refresh_now(path, state).startswith("version 1")
     assert not due_after(61) and due_after(24 * 60 + 1)
+
+
+def test_the_consolidated_list_and_the_list_service_names_in_capitals(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """OFAC's consolidated list is cons_prim.csv with cons_alt.csv, cons_add.csv and
+    cons_comments.csv beside it; OFAC's list service writes file names in capitals."""
+    for n in ("cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"):
+        body = (LISTS / "ofac_cons_csv" / n).read_bytes()
+        feed_server.route(f"/exports/{n.upper()}", body, content_type="text/csv")
+    path = rules(tmp_path, feed_server.url("/exports/CONS_PRIM.CSV"))
+    assert refresh_now(path, tmp_path / "state").startswith("version 1: 442 entries")
+    asked = {r.path for r in feed_server.requests}
+    assert {"/exports/CONS_ALT.CSV", "/exports/CONS_ADD.CSV", "/exports/CONS_COMMENTS.CSV"} <= asked
+    store = Store(tmp_path / "state")
+    entities = snapshots.entities(store, "ofac_sdn")
+    store.close()
+    assert sum(len(e.names) > 1 for e in entities) > 100  # the aliases of cons_alt.csv were read

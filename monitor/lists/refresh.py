@@ -73,17 +73,17 @@ Validators = tuple[str | None, str | None]  # ETag, Last-Modified of the last ac
 async def _refresh(
     name: str, spec: ListImport, store: Store, fetcher: Fetcher, validators: Validators
 ) -> tuple[Refreshed, Validators]:
-    siblings, read = FORMATS[spec.format]
+    _, read = FORMATS[spec.format]
     latest = snapshots.latest_version(store, name)
-    fetched = await _download(spec.url, siblings, fetcher, validators if latest else (None, None))
+    fetched = await _download(spec, fetcher, validators if latest else (None, None))
     if fetched is None:
         assert latest is not None  # validators are only sent when there is a version
         return Refreshed(name, None, int(str(latest["entities"])), "unchanged"), validators
     files, new_validators = fetched
+    main = _file_names(spec)[0]
     digest = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()
     if latest and latest["sha256"] == digest:
         return Refreshed(name, None, int(str(latest["entities"])), "unchanged"), new_validators
-    main = Path(spec.url).name
     items: list[ListEntity] = read(files) if spec.format == "ofac-csv" else read(files[main])
     if not items:
         raise ListRefused("the download has no entries")
@@ -98,11 +98,13 @@ async def _refresh(
 
 
 async def _download(
-    url: str, siblings: tuple[str, ...], fetcher: Fetcher, validators: Validators
+    spec: ListImport, fetcher: Fetcher, validators: Validators
 ) -> tuple[dict[str, bytes], Validators] | None:
-    """The main file (required) and its siblings from the same folder (when they exist), with
-    the main file's validators; None when the server says the main file has not changed."""
-    main = Path(url).name
+    """The main file (required) and its siblings from the same folder (when they exist), by
+    the names the reader knows them by, with the main file's validators; None when the server
+    says the main file has not changed."""
+    url = spec.url
+    main, siblings = _file_names(spec)
     if url.startswith(("http://", "https://")):
         got = await fetcher.get(
             url, etag=validators[0], last_modified=validators[1], max_bytes=LIST_MAX_BYTES
@@ -112,10 +114,23 @@ async def _download(
         files, validators = {main: got.body}, (got.etag, got.last_modified)
     else:
         files, validators = {main: await _read(url, fetcher)}, (None, None)
-    for sibling in siblings:
+    for role, file in siblings.items():
         with contextlib.suppress(FetchError, OSError):  # alt.csv and friends are optional
-            files[sibling] = await _read(_beside(url, sibling), fetcher)
+            files[role] = await _read(_beside(url, file), fetcher)
     return files, validators
+
+
+def _file_names(spec: ListImport) -> tuple[str, dict[str, str]]:
+    """(the main file's name for the reader, {sibling's name for the reader: its file name}).
+    OFAC's consolidated list names its files cons_prim.csv, cons_alt.csv…, and OFAC's list
+    service serves them all in capitals (SDN.CSV, ALT.CSV)."""
+    file = Path(spec.url).name
+    siblings = FORMATS[spec.format][0]
+    if spec.format != "ofac-csv":
+        return file, {s: s for s in siblings}
+    consolidated = file.lower().startswith("cons_")
+    names = {s: "cons_" + s.removeprefix("sdn_") if consolidated else s for s in siblings}
+    return "sdn.csv", {role: n.upper() if file.isupper() else n for role, n in names.items()}
 
 
 async def _read(url: str, fetcher: Fetcher) -> bytes:
