@@ -115,18 +115,23 @@ PRECISION_FLOOR = 1.0
 
 
 @pytest.mark.parametrize(
-    ("title", "rule"),
+    ("title", "body", "rule"),
     [
-        ("OFAC designates Mahan Air and two of its agents", "sanctioned-name"),
-        ("OFAC designates Mahan Air over flights to Caracas", "sanctions-country"),
-        ("The EU sanctioned the Wagner group again on Monday", "sanctioned-name"),
-        ("Kim Jong Un inspects a new missile plant", "sanctioned-name-in-headline"),
-        ("New US sanctions on Russia name Kim Jong Un's suppliers", "sanctions-country"),
+        ("OFAC designates Mahan Air and two of its agents", "", "sanctioned-name"),
+        ("OFAC designates Mahan Air over flights to Caracas", "", "sanctions-country"),
+        ("The EU sanctioned the Wagner group again on Monday", "", "sanctioned-name"),
+        ("Kim Jong Un inspects a new missile plant", "", "sanctioned-name-in-headline"),
+        (
+            "Weekly roundup",
+            "On Tuesday Alexander Lukashenko received the governor in Minsk.",
+            "sanctioned-name-with-country",
+        ),
+        ("New US sanctions on Russia name Kim Jong Un's suppliers", "", "sanctions-country"),
     ],
 )
-def test_the_default_list_rules(title: str, rule: str) -> None:
+def test_the_default_list_rules(title: str, body: str, rule: str) -> None:
     """With the official lists imported: a listed name beside a sanctions term is an alert of its
-    own; a listed name in a headline goes to the hourly digest; a story that is already a
-    country alert is not told twice."""
-    result = with_lists().match(Article("a", title, lang="en"))
+    own; a listed name in a headline, or beside a watchlist country, goes to an hourly digest; a
+    story that is already a country alert is not told twice."""
+    result = with_lists().match(Article("a", title, body, lang="en"))
     assert result.fired == (rule,), [r.reason for r in result.rules]
