@@ -9,6 +9,7 @@ is logged and the old rules keep running) and stops cleanly on SIGTERM or SIGINT
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import signal
@@ -219,6 +220,7 @@ class Daemon:
         return not problems, details
 
     def _track(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run `coroutine` as work under way, which a stop waits for (for a while)."""
         task = asyncio.ensure_future(coroutine)
         self._work.add(task)
         task.add_done_callback(self._work.discard)
@@ -248,7 +250,7 @@ class Daemon:
             )
 
     async def _poll(self, name: str) -> None:
-        await self._track(self._poll_now(name))
+        await _finished(self._track(self._poll_now(name)))
 
     async def _poll_now(self, name: str) -> None:
         source = next((s for s in self.config.sources if s.name == name), None)
@@ -287,7 +289,7 @@ class Daemon:
                 await dispatch(self.store, self.config)
 
     async def _deliver(self) -> None:
-        await self._track(dispatch(self.store, self.config))
+        await _finished(self._track(dispatch(self.store, self.config)))
 
     async def _reload(self) -> None:
         mtime = self._rules_mtime()
@@ -323,3 +325,10 @@ class Daemon:
             return self.rules_path.stat().st_mtime
         except OSError:
             return 0.0
+
+
+async def _finished(task: asyncio.Task[None]) -> None:
+    """Wait for `task`, work under way. A stop cancels the scheduler's jobs at once: the job
+    ends quietly (no traceback to log) while the work, shielded, gets its grace period."""
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.shield(task)

@@ -211,3 +211,22 @@ def test_healthz_says_unhealthy_and_why(tmp_path: Path) -> None:
         holder.close()
         daemon.store.close()
     assert not healthy and any("cannot be written" in p for p in details["problems"])
+
+
+def test_a_poll_cut_short_by_a_stop_is_no_error(feed_server: FeedServer, tmp_path: Path) -> None:
+    """SIGTERM while a source hangs: the poll gets its grace period (7 s), is then cancelled,
+    the daemon exits 0 within 10 s, and nothing is logged as an error (no traceback)."""
+    url = feed_server.route("/hang.xml", b"", behaviour="hang")
+    rules = tmp_path / "rules.yaml"
+    rules_file(rules, f"  - {{name: stuck, url: '{url}', fetch_body: false}}\n")
+    daemon = Process("run", "--rules", str(rules), "--state", str(tmp_path / "state"))
+    try:
+        assert feed_server.wait_for_requests(1, timeout=20)
+        started = time.monotonic()
+        daemon.proc.send_signal(signal.SIGTERM)
+        assert daemon.proc.wait(timeout=12) == 0
+        assert 5 < time.monotonic() - started < 10
+    finally:
+        daemon.close()
+    output = "\n".join(daemon.drain())
+    assert "Traceback" not in output and "CancelledError" not in output
