@@ -272,6 +272,9 @@ class Daemon:
             await dispatch(self.store, self.config)
 
     async def _refresh_lists(self) -> None:
+        await _finished(self._track(self._refresh_lists_now()))
+
+    async def _refresh_lists_now(self) -> None:
         """Refresh the lists that are due; a new version rebuilds the matcher."""
         results = await refresh_due(self.config, self.store, self.fetcher)
         for result in results:

@@ -3,6 +3,7 @@ cleanly on SIGTERM."""
 
 from __future__ import annotations
 
+import os
 import queue
 import signal
 import subprocess
@@ -10,6 +11,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT, seed_article
 from tests.feedserver import FeedServer, feed_server
@@ -21,13 +24,14 @@ __all__ = ["feed_server"]
 class Process:
     """The daemon, with its output lines collected by threads as they come."""
 
-    def __init__(self, *args: str):
+    def __init__(self, *args: str, env: dict[str, str] | None = None):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "monitor", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             cwd=ROOT,
+            env={**os.environ, **(env or {})},
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -213,15 +217,22 @@ def test_healthz_says_unhealthy_and_why(tmp_path: Path) -> None:
     assert not healthy and any("cannot be written" in p for p in details["problems"])
 
 
-def test_a_poll_cut_short_by_a_stop_is_no_error(feed_server: FeedServer, tmp_path: Path) -> None:
-    """SIGTERM while a source hangs: the poll gets its grace period (7 s), is then cancelled,
-    the daemon exits 0 within 10 s, and nothing is logged as an error (no traceback)."""
+@pytest.mark.parametrize("stuck", ["source", "list"])
+def test_work_cut_short_by_a_stop_is_no_error(
+    feed_server: FeedServer, tmp_path: Path, stuck: str
+) -> None:
+    """SIGTERM while a source or an official list hangs: the work gets its grace period (7 s),
+    is then cancelled, the daemon exits 0 within 10 s, and nothing is logged as an error."""
     url = feed_server.route("/hang.xml", b"", behaviour="hang")
+    feed = feed_server.route("/ok.xml", rss(("a", "Weather in Minsk", "http://127.0.0.1/w", "")))
     rules = tmp_path / "rules.yaml"
-    rules_file(rules, f"  - {{name: stuck, url: '{url}', fetch_body: false}}\n")
-    daemon = Process("run", "--rules", str(rules), "--state", str(tmp_path / "state"))
+    source = url if stuck == "source" else feed
+    rules_file(rules, f"  - {{name: one, url: '{source}', fetch_body: false}}\n")
+    env = {"MONITOR_UK_LIST_URL": url} if stuck == "list" else {}
+    daemon = Process("run", "--rules", str(rules), "--state", str(tmp_path / "state"), env=env)
     try:
-        assert feed_server.wait_for_requests(1, timeout=20)
+        assert feed_server.wait_for_requests(1 if stuck == "source" else 2, timeout=20)
+        assert any(r.path == "/hang.xml" for r in feed_server.requests)
         started = time.monotonic()
         daemon.proc.send_signal(signal.SIGTERM)
         assert daemon.proc.wait(timeout=12) == 0
