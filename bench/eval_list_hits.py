@@ -21,7 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.official_lists import official_lists, with_official_lists  # noqa: E402
+from bench.official_lists import official_lists  # noqa: E402
 from monitor.config import load_config  # noqa: E402
 from monitor.models import Article  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
@@ -41,13 +41,9 @@ def negatives() -> list[Article]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", default=str(ROOT / "rules.yaml"))
-    parser.add_argument(
-        "--weak-needs", default="sanctions_terms", help="watchlists that confirm weak names"
-    )
     args = parser.parse_args()
-    needs = frozenset(filter(None, args.weak_needs.split(",")))
-    config = with_official_lists(load_config(args.rules), official_lists(), needs)
-    pipeline = Pipeline(config)
+    # The rules' imported watchlists of these names are filled as the daemon fills them.
+    pipeline = Pipeline(load_config(args.rules), official_lists())
     articles = negatives()
     hit_articles = hits = weak = 0
     for article in articles:
