@@ -2,11 +2,13 @@
 
     python bench/eval_devset.py [--rules rules.yaml] [--errors] [--lists]
 
-tests/fixtures/devset/articles.jsonl holds real articles labelled by hand; tests/cases/
-languages.yaml short items written for the tests in 18 languages. Prints the confusion counts
-overall and per language, and with --errors every misclassified article with the rule's reason.
-With --lists, the OFAC SDN (2019) and UN (2026) lists in tests/fixtures fill the rules' imported
-watchlists of those names. An alert is a rule sent on its own; rules sent as digests (the
+The dev set is real articles labelled by hand: our labels (tests/fixtures/devset/labels.jsonl),
+their texts built from ../shared/fixtures/feeds (tests/devset.py); tests/cases/languages.yaml
+holds short items written for the tests in 18 languages. Prints the confusion counts overall and
+per language, and with --errors every misclassified article with the rule's reason. With
+--lists, the OFAC SDN (2019) and UN (2026) lists of ../shared/fixtures/lists fill the rules'
+imported watchlists of those names. Without ../shared, one line says so and only the written
+cases are measured. An alert is a rule sent on its own; rules sent as digests (the
 low-severity "listed name in a headline") are counted apart.
 """
 
@@ -27,16 +29,19 @@ from bench.official_lists import official_lists  # noqa: E402
 from monitor.config import load_config  # noqa: E402
 from monitor.models import Article  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
+from tests.devset import devset  # noqa: E402
+from tests.shared import ABSENT, SHARED_FIXTURES, exit_unless_shared, shared_available  # noqa: E402
 
 
 def load_sets(extra: list[str]) -> dict[str, list[dict[str, object]]]:
-    devset = ROOT / "tests/fixtures/devset/articles.jsonl"
     cases = yaml.safe_load((ROOT / "tests/cases/languages.yaml").read_text(encoding="utf-8"))
-    real = [json.loads(x) for x in devset.read_text(encoding="utf-8").splitlines() if x.strip()]
-    sets = {
-        "real articles (devset)": [{**r, "alert": r["label"]} for r in real],
-        "written cases": cases,
-    }
+    sets: dict[str, list[dict[str, object]]] = {}
+    if shared_available():
+        real = devset(SHARED_FIXTURES / "feeds")
+        sets["real articles (devset)"] = [{**r, "alert": r["label"]} for r in real]
+    else:
+        print(f"real articles (devset) skipped: {ABSENT}")
+    sets["written cases"] = cases
     for path in extra:  # labelled sets kept outside the repository
         lines = Path(path).read_text(encoding="utf-8").splitlines()
         sets[path] = [{**r, "alert": r["label"]} for r in map(json.loads, lines) if r]
@@ -87,7 +92,11 @@ def main() -> None:
     parser.add_argument("--extra", action="append", default=[], help="another labelled JSONL set")
     parser.add_argument("--lists", action="store_true", help="with the official lists imported")
     args = parser.parse_args()
-    pipeline = Pipeline(load_config(args.rules), official_lists() if args.lists else {})
+    if args.lists:
+        exit_unless_shared()
+    pipeline = Pipeline(
+        load_config(args.rules), official_lists(SHARED_FIXTURES / "lists") if args.lists else {}
+    )
     for name, records in load_sets(args.extra).items():
         print(f"{name}: {len(records)} articles")
         evaluate(pipeline, records, args.errors)

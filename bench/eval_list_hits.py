@@ -2,8 +2,8 @@
 
     python bench/eval_list_hits.py [--rules rules.yaml]
 
-Imports the OFAC SDN (2019) and UN (2026) lists from tests/fixtures, matches every negative
-article of tests/fixtures/devset and tests/cases/languages.yaml, and prints each list hit in
+Imports the OFAC SDN (2019) and UN (2026) lists of ../shared/fixtures, matches every negative
+article of the dev set (tests/devset.py) and tests/cases/languages.yaml, and prints each list hit in
 its context, weak ones marked, then the counts. Each hit is a name of a listed entity found in
 text: a real mention of a listed name is not an error; a hit on a different person or an
 ordinary word is.
@@ -12,7 +12,6 @@ ordinary word is.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -25,12 +24,13 @@ from bench.official_lists import official_lists  # noqa: E402
 from monitor.config import load_config  # noqa: E402
 from monitor.models import Article  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
+from tests.devset import devset  # noqa: E402
+from tests.shared import SHARED_FIXTURES, exit_unless_shared  # noqa: E402
 
 
 def negatives() -> list[Article]:
-    real = (ROOT / "tests/fixtures/devset/articles.jsonl").read_text(encoding="utf-8")
     cases = yaml.safe_load((ROOT / "tests/cases/languages.yaml").read_text(encoding="utf-8"))
-    records = [r for r in map(json.loads, real.splitlines()) if not r["label"]]
+    records = [r for r in devset(SHARED_FIXTURES / "feeds") if not r["label"]]
     records += [{**c, "id": f"case-{i}"} for i, c in enumerate(cases) if not c["alert"]]
     return [
         Article(str(r["id"]), str(r["title"]), str(r.get("body") or ""), lang=r.get("lang"))
@@ -42,8 +42,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", default=str(ROOT / "rules.yaml"))
     args = parser.parse_args()
+    exit_unless_shared()
     # The rules' imported watchlists of these names are filled as the daemon fills them.
-    pipeline = Pipeline(load_config(args.rules), official_lists())
+    pipeline = Pipeline(load_config(args.rules), official_lists(SHARED_FIXTURES / "lists"))
     articles = negatives()
     hit_articles = hits = weak = 0
     for article in articles:

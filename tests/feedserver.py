@@ -29,13 +29,24 @@ from email.utils import format_datetime, parsedate_to_datetime
 from gzip import compress as gzip_compress
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, NamedTuple, cast
 
 import pytest
 
-FEED_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "feeds"
+from tests.shared import shared_bytes
+
+# What the named bad behaviours send by default: a page and a feed of our own.
+_OWN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>News portal</title>"
+    b'<link rel="alternate" type="application/rss+xml" href="/rss.xml"></head>'
+    b"<body><h1>News portal</h1><p>Read our feed instead.</p></body></html>"
+)
+_OWN_FEED = (
+    b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Drip</title>'
+    b"<item><title>One byte at a time</title><link>http://127.0.0.1/drip</link></item>"
+    b"</channel></rss>"
+)
 
 # How a route sends its response; the helper methods of FeedServer choose these for you.
 Behaviour = Literal["normal", "hang", "slow_drip", "huge", "endless"]
@@ -74,8 +85,9 @@ class Route:
 
 
 def fixture_bytes(name: str) -> bytes:
-    """The bytes of tests/fixtures/feeds/NAME, exactly as committed (see PROVENANCE.md there)."""
-    return (FEED_FIXTURES / name).read_bytes()
+    """The bytes of the real feed or page NAME of ../shared/fixtures/feeds, exactly as published
+    (see PROVENANCE.md there); a test that asks is skipped where that folder is absent."""
+    return shared_bytes(f"feeds/{name}")
 
 
 def billion_laughs(levels: int = 9, fanout: int = 10) -> bytes:
@@ -484,7 +496,7 @@ class FeedServer:
 
     def slow_drip(self, path: str, body: bytes | None = None, *, interval: float = 0.5) -> str:
         """Send the headers at once, then the body one byte per `interval` seconds."""
-        body = body if body is not None else fixture_bytes("ilgiornale_cronache_rss_it_2022.xml")
+        body = body if body is not None else _OWN_FEED
         return self.route(path, body, behaviour="slow_drip", etag=False, interval=interval)
 
     def huge(self, path: str, *, size: int = HUGE_SIZE) -> str:
@@ -547,10 +559,9 @@ class FeedServer:
     def wrong_content_type(self, path: str, body: bytes | None = None) -> str:
         """Serve an HTML page (text/html, 200 OK) where a feed is expected.
 
-        By default the real AP portal page from the fixtures, which links its RSS feed.
+        By default a portal page of our own that links its RSS feed.
         """
-        page = fixture_bytes("ap_hosted_page_meta_refresh_rss_autodiscovery_2016.html")
-        return self.route(path, body if body is not None else page, content_type="text/html")
+        return self.route(path, body if body is not None else _OWN_PAGE, content_type="text/html")
 
     # -- internals used by the handler -----------------------------------------------------
 

@@ -158,12 +158,12 @@ def test_health_metrics_and_json_logs(feed_server: FeedServer, tmp_path: Path) -
             health = json.load(r)
         assert health["healthy"] and health["scheduler"] == "running"
         assert health["sources"]["republika"]["error_count"] == 0
-        # the official lists, read from the copies in tests/fixtures (tests/conftest.py)
+        # the official lists, read from our samples in tests/fixtures (tests/conftest.py)
         assert health["lists"]["ofac_sdn"]["version"] == 1
-        assert health["lists"]["ofac_sdn"]["entities"] == 17
+        assert health["lists"]["ofac_sdn"]["entities"] == 5
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
             metrics = r.read().decode()
-        assert 'monitor_list_entities{list="ofac_sdn"} 17.0' in metrics
+        assert 'monitor_list_entities{list="ofac_sdn"} 5.0' in metrics
         assert (
             'monitor_list_refreshes_total{list="uk_sanctions",outcome="new_version"} 1.0' in metrics
         )

@@ -17,7 +17,16 @@ import pytest
 from tests.feedserver import HUGE_SIZE, FeedServer, billion_laughs, fixture_bytes, http_date
 from tests.feedserver import feed_server as feed_server  # the fixture; `as` marks it re-used
 
-GUARDIAN = fixture_bytes("guardian_us_rss.xml")
+# A feed of our own, big enough for gzip to shrink it.
+FEED = (
+    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Wire</title>'
+    + "".join(
+        f"<item><title>Story {i}</title><link>http://127.0.0.1/s/{i}</link>"
+        f"<description>Body of story {i}, with the same words as the others.</description></item>"
+        for i in range(40)
+    )
+    + "</channel></rss>"
+).encode()
 
 
 class Reply(NamedTuple):
@@ -41,18 +50,18 @@ def get(server: FeedServer, path: str, headers: dict[str, str] | None = None) ->
 
 def test_serves_route_bytes_and_a_stable_etag(feed_server: FeedServer) -> None:
     """A route answers its exact bytes, with an ETag hashed from them and the given type."""
-    url = feed_server.route("/feed.xml", GUARDIAN)
+    url = feed_server.route("/feed.xml", FEED)
     assert url == f"http://127.0.0.1:{feed_server.port}/feed.xml"
     first, second = get(feed_server, "/feed.xml"), get(feed_server, "/feed.xml")
     assert first.status == 200
-    assert first.body == GUARDIAN
+    assert first.body == FEED
     assert first.headers["Content-Type"] == "application/xml"
     assert first.headers["ETag"] == second.headers["ETag"]
 
 
 def test_matching_if_none_match_gets_304_and_is_logged(feed_server: FeedServer) -> None:
     """A request repeating the ETag gets 304 with no body, and the log shows the header."""
-    feed_server.route("/feed.xml", GUARDIAN)
+    feed_server.route("/feed.xml", FEED)
     etag = get(feed_server, "/feed.xml").headers["ETag"]
     again = get(feed_server, "/feed.xml", {"If-None-Match": etag})
     assert again.status == 304
@@ -76,7 +85,7 @@ def test_set_body_changes_etag_so_the_old_one_gets_200(feed_server: FeedServer) 
 def test_if_modified_since_gets_304_until_last_modified_moves(feed_server: FeedServer) -> None:
     """Last-Modified alone drives 304s; moving it forward serves the body again."""
     then = datetime(2025, 1, 31, 12, 0, tzinfo=UTC)
-    feed_server.route("/feed.xml", GUARDIAN, etag=False, last_modified=then)
+    feed_server.route("/feed.xml", FEED, etag=False, last_modified=then)
     first = get(feed_server, "/feed.xml")
     assert first.headers["Last-Modified"] == "Fri, 31 Jan 2025 12:00:00 GMT"
     assert "ETag" not in first.headers
@@ -88,11 +97,11 @@ def test_if_modified_since_gets_304_until_last_modified_moves(feed_server: FeedS
 
 def test_gzip_route_sends_compressed_body_with_content_encoding(feed_server: FeedServer) -> None:
     """The gzip route's bytes are a gzip stream of the feed, labelled Content-Encoding: gzip."""
-    feed_server.gzip("/feed.xml", GUARDIAN)
+    feed_server.gzip("/feed.xml", FEED)
     response = get(feed_server, "/feed.xml", {"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
-    assert len(response.body) < len(GUARDIAN)
-    assert gzip.decompress(response.body) == GUARDIAN
+    assert len(response.body) < len(FEED)
+    assert gzip.decompress(response.body) == FEED
 
 
 @pytest.mark.parametrize(
@@ -131,7 +140,7 @@ def test_unknown_path_is_404_and_nothing_is_printed(
     feed_server: FeedServer, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """Unregistered paths get 404, and no request writes a log line to stderr."""
-    feed_server.route("/feed.xml", GUARDIAN)
+    feed_server.route("/feed.xml", FEED)
     assert get(feed_server, "/feed.xml").status == 200
     assert get(feed_server, "/nope").status == 404
     assert capfd.readouterr().err == ""
@@ -252,8 +261,9 @@ def test_billion_laughs_is_a_tiny_entity_bomb() -> None:
     assert root.findtext("channel/item/title") == "lol" * 1000
 
 
-def test_fixture_bytes_are_the_committed_files() -> None:
-    """fixture_bytes reads tests/fixtures/feeds byte for byte (a Latin-1 feed stays Latin-1)."""
+def test_fixture_bytes_are_the_published_files() -> None:
+    """fixture_bytes reads the real feeds of ../shared/fixtures byte for byte (a Latin-1 feed
+    stays Latin-1)."""
     uol = fixture_bytes("uol_noticias_no_xml_decl_latin1_2018.xml")
     assert uol.startswith(b"<rss") and b"Not\xedcias" in uol
 

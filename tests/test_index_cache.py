@@ -20,7 +20,8 @@ from monitor.models import Article
 from monitor.pipeline import Monitor, Pipeline
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store
-from tests.test_lists import LISTS, refresh_now, rules
+from tests.conftest import FIXTURES
+from tests.test_lists import refresh_now, rules
 
 
 def found(pipeline: Pipeline, text: str) -> set[str]:
@@ -28,10 +29,10 @@ def found(pipeline: Pipeline, text: str) -> set[str]:
 
 
 def imported(tmp_path: Path) -> tuple[Path, Path, Path, Config]:
-    """A copy of the mini OFAC list, rules importing it, its first version in a state folder:
+    """A copy of our sample OFAC list (fictional entries), rules importing it, its first version in a state folder:
     (list folder, rules file, state folder, the rules)."""
     folder = tmp_path / "ofac"
-    shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
+    shutil.copytree(FIXTURES / "lists/ofac_sdn_sample", folder)
     path = rules(tmp_path, str(folder / "sdn.csv"))
     state = tmp_path / "state"
     refresh_now(path, state)
@@ -50,7 +51,7 @@ def test_the_index_is_reused_until_a_list_changes_and_survives_a_torn_file(
     again = Pipeline.from_file(path, state)
     assert cache.stat().st_mtime_ns == stamp  # read, not rebuilt
     assert len(again.matcher.aliases) == len(first.matcher.aliases)
-    assert found(again, "IRAN AIRCRAFT MANUFACTURING INDUSTRIAL COMPANY was named")
+    assert found(again, "NORTHWIND MARITIME HOLDINGS LTD. was named")
 
     # a new version of the list: the cached index no longer applies
     sdn = folder / "sdn.csv"
@@ -114,7 +115,7 @@ def test_a_rebuild_lets_the_old_index_go_before_it_builds_the_new(
         monkeypatch.setattr(Pipeline, "from_store", watching)
         monitor.rebuild(config)
         assert seen == [True]
-        assert found(monitor.pipeline, "IRAN AIRCRAFT MANUFACTURING INDUSTRIAL COMPANY was named")
+        assert found(monitor.pipeline, "NORTHWIND MARITIME HOLDINGS LTD. was named")
     finally:
         asyncio.run(fetcher.aclose())
         store.close()

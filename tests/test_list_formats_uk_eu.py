@@ -23,16 +23,23 @@ from monitor.pipeline import Pipeline
 from monitor.store import Store
 from tests.conftest import FIXTURES
 from tests.feedserver import FeedServer, billion_laughs, feed_server
+from tests.shared import ofsi_2018_excerpt, shared_bytes
 from tests.test_lists import refresh_now, rules
 
 __all__ = ["feed_server"]
 
 LISTS = FIXTURES / "lists"
-UK_2018 = LISTS / "uk_ofsi_conlist_2018_excerpt.csv"
 UK_2022 = LISTS / "uk_ofsi_conlist_2022_sample.csv"
 UK_XML = LISTS / "uk_sanctions_list_sample.xml"
 CONLIST_XML = LISTS / "uk_ofsi_conlist_sample.xml"
 EU_XML = LISTS / "eu_fsf_sample.xml"
+
+
+def uk_2018() -> bytes:
+    """A real file: OFSI's ConList.csv of Nov 2018 (legacy layout) cut to six groups."""
+    return ofsi_2018_excerpt(shared_bytes("lists/uk_ofsi_conlist_csv_2018/sanctionsconlist.csv"))
+
+
 # The header of the legacy layout, as the official file carried it before its first line and
 # header were cut from our copy.
 LEGACY_HEADER = (
@@ -61,7 +68,7 @@ def weak(entity: ListEntity) -> set[str]:
 
 
 def test_uk_csv_real_2018_excerpt_is_cp1252_grouped_by_group_id() -> None:
-    raw = UK_2018.read_bytes()
+    raw = uk_2018()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")  # the quirk under test is really in the bytes
     assert raw.count(b"\r\n") == 45 and b"\x92" in raw
@@ -83,7 +90,7 @@ def test_uk_csv_real_2018_excerpt_is_cp1252_grouped_by_group_id() -> None:
 
 
 def test_uk_csv_2018_quirks_padding_ships_fka_and_enumerated_nationalities() -> None:
-    entities = by_id(read_uk_csv(UK_2018.read_bytes()))
+    entities = by_id(read_uk_csv(uk_2018()))
     ship = entities["13556"]  # " TONG SAN 2": leading space; an "Entity" whose text opens "IMO:"
     assert ship.schema == "vessel" and names(ship) == ["TONG SAN 2"]
     prizrak = entities["13222"]  # its AKA row comes first in the file; the Prime Alias leads
@@ -100,7 +107,7 @@ def test_uk_csv_2018_quirks_padding_ships_fka_and_enumerated_nationalities() -> 
 
 
 def test_uk_csv_with_the_official_first_line_and_header_reads_the_same() -> None:
-    raw = UK_2018.read_bytes()
+    raw = uk_2018()
     headed = b"Last Updated,29/11/2018\r\n" + LEGACY_HEADER.encode("cp1252") + b"\r\n" + raw
     assert read_uk_csv(headed) == read_uk_csv(raw)
     # The header alone (no Last Updated line), re-encoded as UTF-8 with a BOM, reads the same too.
@@ -134,10 +141,10 @@ def test_uk_csv_2022_layout_is_read_by_column_name() -> None:
 def test_uk_csv_refuses_what_is_not_a_conlist() -> None:
     html = b"<!DOCTYPE html>\n<html><body><h1>Service unavailable</h1></body></html>\n"
     assert "neither a ConList header" in str(error(read_uk_csv, html))
-    ofac_row = (LISTS / "ofac_sdn_csv_mini" / "sdn.csv").read_bytes()
+    ofac_row = (LISTS / "ofac_sdn_sample" / "sdn.csv").read_bytes()
     assert isinstance(error(read_uk_csv, ofac_row), ListFormatError)
     # A row cut short (a truncated download) and a row without its Group ID.
-    raw = UK_2018.read_bytes()
+    raw = uk_2018()
     assert "fields" in str(error(read_uk_csv, raw + b"SOMEONE,Cut,Short\r\n"))
     no_id = raw.replace(b",13556\r\n", b",\r\n")
     assert "Group ID" in str(error(read_uk_csv, no_id))
@@ -244,23 +251,21 @@ def test_xml_readers_refuse_bombs_wrong_roots_and_pages(read: Reader) -> None:
 @pytest.mark.parametrize(
     ("fmt", "fixture", "count", "entity_id", "caption"),
     [
-        ("uk-csv", UK_2018, 6, "13190", "AL HAKIM, Abdullah Yahya"),
-        ("uk-xml", UK_XML, 4, "RUS9001", "VOLKOVA, Marina Petrovna"),
-        ("eu-xml", EU_XML, 4, "9001", "Marina Petrovna VOLKOVA"),
+        ("uk-csv", uk_2018, 6, "13190", "AL HAKIM, Abdullah Yahya"),
+        ("uk-xml", UK_XML.read_bytes, 4, "RUS9001", "VOLKOVA, Marina Petrovna"),
+        ("eu-xml", EU_XML.read_bytes, 4, "9001", "Marina Petrovna VOLKOVA"),
     ],
 )
 def test_import_from_loopback(
     feed_server: FeedServer,
     tmp_path: Path,
     fmt: str,
-    fixture: Path,
+    fixture: Callable[[], bytes],
     count: int,
     entity_id: str,
     caption: str,
 ) -> None:
-    url = feed_server.route(
-        f"/lists/{fixture.name}", fixture.read_bytes(), content_type="text/plain"
-    )
+    url = feed_server.route(f"/lists/{fmt}", fixture(), content_type="text/plain")
     path = rules(tmp_path, url, fmt=fmt, name="official")
     state = tmp_path / "state"
     assert refresh_now(path, state, "official") == f"version 1: {count} entries"
@@ -271,13 +276,11 @@ def test_import_from_loopback(
     finally:
         store.close()
     assert stored == by_id(
-        {"uk-csv": read_uk_csv, "uk-xml": read_uk_xml, "eu-xml": read_eu_xml}[fmt](
-            fixture.read_bytes()
-        )
+        {"uk-csv": read_uk_csv, "uk-xml": read_uk_xml, "eu-xml": read_eu_xml}[fmt](fixture())
     )
     assert stored[entity_id].caption == caption
     # A bomb or a page in its place is refused, and the good version stays.
-    feed_server.route(f"/lists/{fixture.name}", billion_laughs())
+    feed_server.route(f"/lists/{fmt}", billion_laughs())
     assert refresh_now(path, state, "official").startswith("refresh failed: ")
     store = Store(state)
     try:
@@ -290,7 +293,7 @@ def test_a_uk_csv_individual_is_found_as_news_writes_the_name(
     feed_server: FeedServer, tmp_path: Path
 ) -> None:
     """ "SURNAME, Given Names" lets the matcher find the given-name-first form news uses."""
-    url = feed_server.route("/lists/ConList.csv", UK_2018.read_bytes(), content_type="text/csv")
+    url = feed_server.route("/lists/ConList.csv", uk_2018(), content_type="text/csv")
     path = rules(tmp_path, url, fmt="uk-csv", name="ofsi")
     assert refresh_now(path, tmp_path / "state", "ofsi").startswith("version 1")
     pipeline = Pipeline.from_file(path, tmp_path / "state")

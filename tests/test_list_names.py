@@ -1,6 +1,6 @@
 """Names of the official lists found as news writes them, in any order and script, and weak
 names kept quiet unless the sentence gives more evidence. The lists are the real OFAC SDN list
-of January 2019 and the UN list of February 2026 (tests/fixtures/lists)."""
+of January 2019 and the UN list of February 2026 (../shared/fixtures/lists)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from monitor.models import Article, Hit
 from monitor.notify.message import alert_message
 from monitor.pipeline import Pipeline
 from monitor.rules.explain import explain
+from tests.shared import shared_path
 
 TERMS = """
 watchlists:
@@ -41,7 +42,7 @@ rules:
 @cache
 def pipeline() -> Pipeline:
     config = parse_config(TERMS, "rules.yaml", {})
-    return Pipeline(config, official_lists())
+    return Pipeline(config, official_lists(shared_path("lists")))
 
 
 def listed(text: str) -> list[Hit]:
@@ -73,7 +74,7 @@ def test_real_name_forms_are_found(text: str, entry: str) -> None:
 
 
 def test_a_native_script_name_of_the_un_list_is_found_in_latin_text_and_in_its_own() -> None:
-    un = official_lists()["un_sc"]
+    un = official_lists(shared_path("lists"))["un_sc"]
     cyrillic = [(e, n.name) for e in un for n in e.names if "\u0400" <= n.name[:1] <= "\u04ff"]
     assert cyrillic, "the UN list has names in Cyrillic"
     entity, name = cyrillic[0]
@@ -91,7 +92,7 @@ def test_a_company_is_found_by_its_distinctive_word_only_beside_a_sanctions_term
 
 def test_weak_names_never_fire_alone_and_common_words_of_the_list_never_fire() -> None:
     # first names, short codes and descriptor words are not aliases at all
-    sdn = {e.id: e for e in official_lists()["ofac_sdn"]}
+    sdn = {e.id: e for e in official_lists(shared_path("lists"))["ofac_sdn"]}
     strong, weak = entity_aliases(sdn["7837"])  # JENDOUBI, a.k.a. SAID, SAMIR
     names = {*strong.values(), *weak.values()}
     assert "SAID" not in names and "SAMIR" not in names
@@ -139,7 +140,7 @@ def test_a_listed_name_rides_along_with_the_rule_that_fired_and_unless_fired_sil
         "rules.yaml",
         {},
     )
-    pipe = Pipeline(config, official_lists())
+    pipe = Pipeline(config, official_lists(shared_path("lists")))
     result = pipe.match(Article("a", "Russia: new sanctions on Nicolás Maduro"))
     verdicts = {r.rule: r for r in result.rules}
     assert verdicts["country"].fired
@@ -161,10 +162,10 @@ def test_explain_says_when_a_weak_name_was_confirmed() -> None:
 
 
 def test_listed_people_are_found_and_other_people_are_not() -> None:
-    """OpenSanctions' evaluation names (tests/fixtures/lists/eval) in a sentence about sanctions:
+    """OpenSanctions' evaluation names (../shared/fixtures/lists/eval_yente_*) in a sentence about sanctions:
     the UN list's people as listed and misspelt, and 2,000 names of no listed person. Floors at
     the level measured (bench/eval_names.py): 0.990, 0.883, 0.002 and 0.001."""
-    measured = rates()
+    measured = rates(shared_path("lists"))
     assert measured["recall, UN names as listed"] >= 0.98
     assert measured["recall, UN names treated"] >= 0.86
     assert measured["false matches, negatives_global.csv"] <= 0.004

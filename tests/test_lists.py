@@ -21,17 +21,23 @@ from monitor.models import Article
 from monitor.pipeline import Pipeline
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import run_cli
 from tests.feedserver import FeedServer, billion_laughs, feed_server
+from tests.shared import shared_path, un_list_excerpt
 
 __all__ = ["feed_server"]
 
-LISTS = FIXTURES / "lists"
+
+def real(relative: str) -> Path:
+    """A real list file (or folder) of ../shared/fixtures/lists."""
+    return shared_path(f"lists/{relative}")
+
+
 OFAC_FILES = ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv")
 
 
 def ofac(folder: str) -> dict[str, bytes]:
-    return {n: (LISTS / folder / n).read_bytes() for n in OFAC_FILES}
+    return {n: (real(folder) / n).read_bytes() for n in OFAC_FILES}
 
 
 def test_ofac_csv_quirks() -> None:
@@ -52,7 +58,9 @@ def test_ofac_csv_with_crlf_and_a_ctrl_z_byte() -> None:
 
 
 def test_un_xml_keeps_original_script_and_marks_low_quality_aliases_weak() -> None:
-    entities = read_un_xml((LISTS / "un_consolidated_excerpt.xml").read_bytes())
+    entities = read_un_xml(
+        un_list_excerpt(real("un_consolidated_xml/UN_consolidated.xml").read_bytes())
+    )
     assert {e.schema for e in entities} == {"individual", "entity"}
     assert any(any("\u0600" <= ch <= "\u06ff" for n in e.names for ch in n.name) for e in entities)
     assert any(n.weak for e in entities for n in e.names)
@@ -64,7 +72,9 @@ def test_un_xml_keeps_original_script_and_marks_low_quality_aliases_weak() -> No
 
 
 def test_opensanctions_csv_splits_multiscript_aliases() -> None:
-    entities = read_opensanctions_csv((LISTS / "opensanctions_targets_simple.csv").read_bytes())
+    entities = read_opensanctions_csv(
+        (real("opensanctions_targets_simple_multiscript/targets.simple.csv")).read_bytes()
+    )
     assert len(entities) == 20
     saud = next(e for e in entities if e.id == "Q270540")
     assert "سعود بن إبراهيم الشريم" in {n.name for n in saud.names}
@@ -111,7 +121,7 @@ def test_import_from_loopback_match_real_name_forms_and_keep_weak_names_quiet(
 ) -> None:
     for n in OFAC_FILES:
         feed_server.route(
-            f"/ofac/{n}", (LISTS / "ofac_sdn_csv_2019" / n).read_bytes(), content_type="text/csv"
+            f"/ofac/{n}", (real("ofac_sdn_csv_2019") / n).read_bytes(), content_type="text/csv"
         )
     path = rules(tmp_path, feed_server.url("/ofac/sdn.csv"))
     assert refresh_now(path, tmp_path / "state").startswith("version 1: 7379 entries")
@@ -141,7 +151,7 @@ def test_import_from_loopback_match_real_name_forms_and_keep_weak_names_quiet(
 def test_truncated_or_hostile_downloads_keep_the_last_good_snapshot(
     feed_server: FeedServer, tmp_path: Path
 ) -> None:
-    full = (LISTS / "ofac_sdn_csv_2019" / "sdn.csv").read_bytes()
+    full = (real("ofac_sdn_csv_2019") / "sdn.csv").read_bytes()
     feed_server.route("/o/sdn.csv", full, content_type="text/csv")
     path = rules(tmp_path, feed_server.url("/o/sdn.csv"))
     state = tmp_path / "state"
@@ -165,7 +175,7 @@ def test_truncated_or_hostile_downloads_keep_the_last_good_snapshot(
 
 def test_lists_commands_show_and_diff_between_two_versions(tmp_path: Path) -> None:
     folder = tmp_path / "ofac"
-    shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
+    shutil.copytree(real("ofac_sdn_csv_mini"), folder)
     path = rules(tmp_path, str(folder / "sdn.csv"))
     state = str(tmp_path / "state")
     first = run_cli("lists", "refresh", "--rules", str(path), "--state", state)
@@ -204,7 +214,7 @@ def test_once_refreshes_due_lists_and_alerts_on_a_listed_name(
     from tests.test_polling import rss
 
     folder = tmp_path / "ofac"
-    shutil.copytree(LISTS / "ofac_sdn_csv_2019", folder)
+    shutil.copytree(real("ofac_sdn_csv_2019"), folder)
     path = rules(tmp_path, str(folder / "sdn.csv"))
     item = (
         "m1",
@@ -248,7 +258,7 @@ def test_a_list_change_raises_one_alert(tmp_path: Path) -> None:
     """A refresh that adds and removes entries raises one list-change alert per rule that
     asks for them (here: changes under RUSSIA-EO14024), with the names; an unchanged list none."""
     folder = tmp_path / "ofac"
-    shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
+    shutil.copytree(real("ofac_sdn_csv_mini"), folder)
     path = rules(tmp_path, str(folder / "sdn.csv"))
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     document["rules"].append(
@@ -287,7 +297,7 @@ def test_a_list_change_raises_one_alert(tmp_path: Path) -> None:
 def test_ofac_xml_reads_the_namespace_and_the_weak_category() -> None:
     from monitor.lists.formats import read_ofac_xml
 
-    raw = (LISTS / "ofac_sdn_xml_2014_excerpt.xml").read_bytes()
+    raw = (real("ofac_sdn_xml_2014_excerpt/big_xml.xml")).read_bytes()
     entities = {e.id: e for e in read_ofac_xml(raw)}
     assert entities["15"].caption == "ABDELNUR, Nury de Jesus"
     assert entities["15"].schema == "individual" and entities["15"].programs == ("CUBA",)
@@ -311,10 +321,10 @@ def _error(read: object, raw: bytes) -> Exception:
 def test_opensanctions_ftm_and_the_consolidated_screening_list() -> None:
     from monitor.lists.formats import read_csl_csv, read_opensanctions_ftm
 
-    ftm = read_opensanctions_ftm((LISTS / "opensanctions_t1.ftm.json").read_bytes())
+    ftm = read_opensanctions_ftm((real("opensanctions_ftm_t1/entities.ftm.json")).read_bytes())
     assert len(ftm) == 6
     assert any(any("Интер Тобако" in n.name for n in e.names) for e in ftm)
-    csl = read_csl_csv((LISTS / "us_trade_csl_2025.csv").read_bytes())
+    csl = read_csl_csv((real("us_trade_csl_2025/consolidated.csv")).read_bytes())
     assert csl[0].caption == "Sinobright Import and Export Company"  # "and any successor…" cut
     assert csl[0].programs == ("INKSNA",)
 
@@ -327,7 +337,7 @@ def test_a_list_that_cannot_be_refreshed_is_told_once_and_its_recovery(
 
     capture = CaptureServer()
     try:
-        feed_server.route("/o/sdn.csv", (LISTS / "ofac_sdn_csv_mini" / "sdn.csv").read_bytes())
+        feed_server.route("/o/sdn.csv", (real("ofac_sdn_csv_mini") / "sdn.csv").read_bytes())
         path = rules(tmp_path, feed_server.url("/o/sdn.csv"))
         text = path.read_text(encoding="utf-8") + yaml.safe_dump(
             {"notify": {"default": capture.url()}}
@@ -345,7 +355,7 @@ def test_a_list_that_cannot_be_refreshed_is_told_once_and_its_recovery(
         assert "HTTP 503" in refresh_now(path, state)
         dispatch_now()
         dispatch_now()
-        feed_server.route("/o/sdn.csv", (LISTS / "ofac_sdn_csv_mini" / "sdn.csv").read_bytes())
+        feed_server.route("/o/sdn.csv", (real("ofac_sdn_csv_mini") / "sdn.csv").read_bytes())
         assert refresh_now(path, state).startswith("version 1")
         dispatch_now()
         titles = [m["title"] for m in capture.received]
@@ -386,7 +396,7 @@ def test_a_failed_refresh_is_tried_again_within_the_hour_not_the_next_day(
 
     assert refresh_now(path, state).startswith("refresh failed")  # the folder does not exist
     assert not due_after(5) and due_after(61)
-    shutil.copytree(LISTS / "ofac_sdn_csv_mini", folder)
+    shutil.copytree(real("ofac_sdn_csv_mini"), folder)
     assert refresh_now(path, state).startswith("version 1")
     assert not due_after(61) and due_after(24 * 60 + 1)
 
@@ -397,7 +407,7 @@ def test_the_consolidated_list_and_the_list_service_names_in_capitals(
     """OFAC's consolidated list is cons_prim.csv with cons_alt.csv, cons_add.csv and
     cons_comments.csv beside it; OFAC's list service writes file names in capitals."""
     for n in ("cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"):
-        body = (LISTS / "ofac_cons_csv" / n).read_bytes()
+        body = (real("ofac_cons_csv") / n).read_bytes()
         feed_server.route(f"/exports/{n.upper()}", body, content_type="text/csv")
     path = rules(tmp_path, feed_server.url("/exports/CONS_PRIM.CSV"))
     assert refresh_now(path, tmp_path / "state").startswith("version 1: 442 entries")
