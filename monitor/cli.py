@@ -21,18 +21,19 @@ from monitor import __version__
 from monitor.articles import article_from_record, read_jsonl
 from monitor.config import Config, load_config
 from monitor.config.schema import rules_schema
-from monitor.daemon import Daemon, format_alert, run_once
+from monitor.cycle import Cycle
+from monitor.daemon import Daemon, run_once
 from monitor.errors import ConfigError, InputError, MonitorError
 from monitor.lists import snapshots as list_snapshots
-from monitor.lists.refresh import refresh as refresh_list
 from monitor.logs import setup_logging
 from monitor.models import Article, MatchResult
+from monitor.notify.console import format_alert
 from monitor.notify.deliver import apprise_send
 from monitor.notify.message import Message
-from monitor.pipeline import Monitor, Pipeline, PollReport
+from monitor.pipeline import Pipeline, PollReport
 from monitor.rules.explain import ansi_mark, explain, plain_mark
 from monitor.sources.fetch import Fetcher
-from monitor.store import Store
+from monitor.store import StateLock, Store
 from monitor.text.lang import detect
 
 EXIT_INPUT, EXIT_CONFIG = 1, 2
@@ -412,12 +413,12 @@ def cmd_lists(args: argparse.Namespace) -> int:
         )
     if args.action != "refresh" and not args.name:
         raise InputError(f"lists {args.action} needs a watchlist name")
+    if args.action == "refresh":
+        return asyncio.run(
+            _refresh_lists(config, state_dir(args), [args.name] if args.name else list(imported))
+        )
     store = Store(state_dir(args))
     try:
-        if args.action == "refresh":
-            return asyncio.run(
-                _refresh_lists(config, store, [args.name] if args.name else list(imported))
-            )
         if args.action == "show":
             found = [e for e in list_snapshots.entities(store, args.name) if e.id == args.entity]
             if not found:
@@ -439,24 +440,27 @@ def cmd_lists(args: argparse.Namespace) -> int:
         store.close()
 
 
-async def _refresh_lists(config: Config, store: Store, names: list[str]) -> int:
-    """Refresh now; a new version raises its list-change alerts (sent by `once` or `run`)."""
-    fetcher = Fetcher(config.settings)
-    failures = 0
-    try:
-        for name in names:
-            spec = config.watchlists[name].imports
-            assert spec is not None
-            result = await refresh_list(name, spec, store, fetcher)
-            print(f"{name}: {result.message}")
-            failures += result.message.startswith("refresh failed")
-            if result.version and result.version > 1:
-                monitor = Monitor.from_store(config, store, fetcher)
-                if raised := monitor.record_list_change(name, result.version):
-                    print(f"{name}: {raised} list-change alert{'s' if raised > 1 else ''} raised")
-    finally:
-        await fetcher.aclose()
-    return EXIT_INPUT if failures else 0
+async def _refresh_lists(config: Config, state: Path, names: list[str]) -> int:
+    """Refresh now, under the state folder's lock; a new version raises its list-change alerts,
+    which are delivered before the command ends."""
+    with StateLock(state, "lists refresh"):
+        store = Store(state)
+        fetcher = Fetcher(config.settings)
+        try:
+            cycle = Cycle(config, store, fetcher)
+            raised = await cycle.refresh_lists(names)
+            for result in cycle.refreshed:
+                print(f"{result.name}: {result.message}")
+            for name, count in sorted(raised.items()):
+                if count:
+                    print(f"{name}: {count} list-change alert{'s' if count > 1 else ''} raised")
+            if any(raised.values()):
+                await cycle.deliver()
+        finally:
+            await fetcher.aclose()
+            store.close()
+    failed = [r for r in cycle.refreshed if r.message.startswith("refresh failed")]
+    return EXIT_INPUT if failed else 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

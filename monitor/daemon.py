@@ -1,16 +1,17 @@
-"""The long-running daemon and its one-pass sibling: scheduling, reloading, stopping.
+"""The long-running daemon: it schedules the cycle's steps (cycle.py), reloads, and stops.
 
-`once` polls every source one time and returns; `run` gives each source an APScheduler interval
-job (with jitter, never two polls of one source at once, missed runs coalesced, the first poll
-at start), reloads rules.yaml when it changes (the new file is validated first; an invalid one
-is logged and the old rules keep running) and stops cleanly on SIGTERM or SIGINT.
+`run` holds the state folder's lock for its life, refreshes the lists that are due before the
+first poll, then gives each source an APScheduler interval job (with jitter, never two polls of
+one source at once, missed runs coalesced, the first poll at start), a delivery job (woken early
+by a poll that raised alerts) and a list job; it reloads rules.yaml when it changes (the new file
+is validated first; an invalid one is logged and the old rules keep running) and stops cleanly
+on SIGTERM or SIGINT.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import signal
 from collections.abc import Callable, Coroutine
@@ -22,16 +23,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config, Source, load_config
+from monitor.cycle import Cycle
 from monitor.errors import ConfigError
 from monitor.health import HealthServer
 from monitor.lists import snapshots
-from monitor.lists.refresh import refresh_due
-from monitor.notify.deliver import Delivered, deliver_due
-from monitor.notify.message import named_entries
-from monitor.notify.ops import check_lists, check_sources, tell
-from monitor.pipeline import Monitor, PollReport
+from monitor.pipeline import PollReport
 from monitor.sources.fetch import Fetcher
-from monitor.store import Store, StoreError
+from monitor.store import StateLock, Store, StoreError
 
 log = logging.getLogger("monitor")
 RELOAD_CHECK = 5.0  # seconds between looks at rules.yaml's modification time
@@ -41,74 +39,17 @@ LIST_CHECK = 600.0  # seconds between looks for lists due for a refresh
 STOP_GRACE = 7.0  # seconds work under way may take to finish after SIGTERM (all within 10)
 
 
-def announce(store: Store, out: Callable[[str], None] = print) -> int:
-    """Alerts of rules with no configured target are printed, so that a first run without
-    Slack or Telegram shows something. Returns how many were printed."""
-    count = 0
-    for alert in store.undeliverable():
-        out(format_alert(alert))
-        store.mark(alert["id"], "delivered")
-        count += 1
-    return count
-
-
-async def dispatch(store: Store, config: Config) -> None:
-    """Print what has no target, send what is due; never raise (the daemon goes on)."""
-    try:
-        announce(store)
-        result = await deliver_due(store, config, gave_up=lambda text: tell(config, f"OPS: {text}"))
-        if result != Delivered():
-            log.info(
-                "deliveries: %d sent, %d to retry, %d failed, %d held for %d digests",
-                result.sent,
-                result.retrying,
-                result.failed,
-                result.held,
-                result.digests,
-            )
-        await check_sources(store, config)
-        await check_lists(store, config)
-    except StoreError as e:
-        log.error("%s", e)
-    except Exception:  # the delivery boundary: a bug here must not stop the polling
-        log.exception("delivery: unexpected error")
-
-
-def format_alert(alert: dict[str, Any]) -> str:
-    payload = json.loads(alert["payload"])
-    article = payload["article"]
-    where = " · ".join(filter(None, [article.get("source"), article.get("lang")]))
-    lines = [
-        f"ALERT [{alert['severity']}] {alert['rule']}: {article.get('title') or alert['title']}",
-        f"    {where}  {article.get('url') or ''}".rstrip(),
-        f"    {named_entries(payload['hits'])}",
-    ]
-    return "\n".join(lines)
-
-
 async def run_once(config: Config, state_dir: Path, report: Callable[[PollReport], None]) -> int:
-    """Poll every source once, record, announce; the number of new alerts."""
-    store = Store(state_dir)
-    fetcher = Fetcher(config.settings)
-    alerts = 0
-    try:
-        refreshed = await refresh_due(config, store, fetcher)
-        monitor = Monitor.from_store(config, store, fetcher)
-        for change in refreshed:
-            log.info("list %s: %s", change.name, change.message)
-            if change.version and change.version > 1:
-                alerts += monitor.record_list_change(change.name, change.version)
-        polls = [asyncio.ensure_future(monitor.poll(s)) for s in config.sources]
-        for finished in asyncio.as_completed(polls):
-            result = await finished
-            alerts += len(result.alerts)
-            report(result)
-        await dispatch(store, config)
-        store.prune(config.settings.retention)
-    finally:
-        await fetcher.aclose()
-        store.close()
-    return alerts
+    """One cycle (lists, every source, deliveries) under the state folder's lock; the number
+    of new alerts. Raises StateBusy when another process writes to the folder."""
+    with StateLock(state_dir, "once"):
+        store = Store(state_dir)
+        fetcher = Fetcher(config.settings)
+        try:
+            return await Cycle(config, store, fetcher).once(report)
+        finally:
+            await fetcher.aclose()
+            store.close()
 
 
 class Daemon:
@@ -116,9 +57,11 @@ class Daemon:
         self.rules_path = rules_path
         self.http = http  # host:port of /healthz and /metrics, or None
         self.config = config
+        self.lock = StateLock(state_dir, "run")
+        self.lock.acquire()  # before anything is written: a second daemon stops here
         self.store = Store(state_dir)
         self.fetcher = Fetcher(config.settings)
-        self.monitor = Monitor.from_store(config, self.store, self.fetcher)
+        self.cycle = Cycle(config, self.store, self.fetcher)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.stopping = asyncio.Event()
         self.polls = self.failures = self.alerts = 0
@@ -132,6 +75,22 @@ class Daemon:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._stop, sig)
+        health = HealthServer(self.health)
+        if self.http:
+            await health.start(self.http)
+        if self.cycle.lists_missing():
+            # A fresh state folder: the first polls wait for the lists (or a stop), so that
+            # the names on them are already known.
+            first = self._track(self._refresh_lists_now())
+            stop = asyncio.ensure_future(self.stopping.wait())
+            await asyncio.wait([first, stop], return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+        if not self.stopping.is_set():
+            self._start_scheduler()
+            await self.stopping.wait()
+        await self._shut_down(health)
+
+    def _start_scheduler(self) -> None:
         self._schedule(self.config.sources)
         self.scheduler.add_job(self._reload, IntervalTrigger(seconds=RELOAD_CHECK), id="reload")
         self.scheduler.add_job(self._prune, IntervalTrigger(seconds=PRUNE_EVERY), id="prune")
@@ -145,22 +104,18 @@ class Daemon:
                 next_run_time=datetime.now(UTC),
             )
         self.scheduler.start()
-        health = HealthServer(self.health)
-        if self.http:
-            await health.start(self.http)
         log.info(
             "watching %d sources with %d rules; state in %s",
             len(self.config.sources),
             len(self.config.rules),
             self.store.path,
         )
-        await self.stopping.wait()
-        await self._shut_down(health)
 
     async def _shut_down(self, health: HealthServer) -> None:
         """Stop scheduling, let work under way finish for a few seconds (a cancelled poll is
         simply polled again next time; an unacknowledged delivery stays in the outbox), close."""
-        self.scheduler.shutdown(wait=False)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         if self._work:
             _, late = await asyncio.wait(self._work, timeout=STOP_GRACE)
             for task in late:
@@ -169,6 +124,7 @@ class Daemon:
         await health.close()
         await self.fetcher.aclose()
         self.store.close()
+        self.lock.release()
         log.info("stopped: %d polls, %d failed, %d alerts", self.polls, self.failures, self.alerts)
 
     def health(self) -> tuple[bool, dict[str, Any]]:
@@ -260,7 +216,7 @@ class Daemon:
         until = state.get("backoff_until")
         if until and datetime.fromisoformat(until) > datetime.now(UTC):
             return  # failing, or asked to wait: the backoff decides
-        result = await self.monitor.poll(source)
+        result = await self.cycle.poll(source)
         self.last_cycle = datetime.now(UTC)
         if result.error is None:
             self.last_success = self.last_cycle
@@ -269,30 +225,17 @@ class Daemon:
         self.alerts += len(result.alerts)
         (log.warning if result.error else log.info)("%s", result.line())
         if result.alerts:
-            await dispatch(self.store, self.config)
+            await self.cycle.deliver()  # folded into the pass under way, if one is
 
     async def _refresh_lists(self) -> None:
         await _finished(self._track(self._refresh_lists_now()))
 
     async def _refresh_lists_now(self) -> None:
-        """Refresh the lists that are due; a new version rebuilds the matcher."""
-        results = await refresh_due(self.config, self.store, self.fetcher)
-        for result in results:
-            (log.info if result.version or result.message == "unchanged" else log.warning)(
-                "list %s: %s", result.name, result.message
-            )
-        if any(r.version for r in results):
-            self.monitor.rebuild(self.config)
-            changes = sum(
-                self.monitor.record_list_change(r.name, r.version)
-                for r in results
-                if r.version and r.version > 1
-            )
-            if changes:
-                await dispatch(self.store, self.config)
+        if any((await self.cycle.refresh_lists()).values()):
+            await self.cycle.deliver()
 
     async def _deliver(self) -> None:
-        await _finished(self._track(dispatch(self.store, self.config)))
+        await _finished(self._track(self.cycle.deliver()))
 
     async def _reload(self) -> None:
         mtime = self._rules_mtime()
@@ -307,7 +250,7 @@ class Daemon:
             )
             return
         self.config = config
-        self.monitor.rebuild(config)
+        self.cycle.use(config)
         self._schedule(config.sources)
         log.info(
             "reloaded %s: %d sources, %d rules",

@@ -2,7 +2,13 @@
 
 MonitorError
  ├── ConfigError          rules.yaml is unreadable or invalid; carries every problem found
- └── InputError           an article given to `match` / `explain` is malformed
+ ├── InputError           an article given to `match` / `explain` is malformed
+ ├── FetchError           a download failed (sources/fetch.py)
+ ├── ParseError           a document is not a feed, page or API answer (sources/parse.py)
+ ├── ListFormatError      a list file is not the format it claims (lists/formats.py)
+ ├── ListRefused          a list download is no trustworthy new version (lists/refresh.py)
+ ├── StoreError           the database cannot be opened or written (store/store.py)
+ └── StateBusy            another process writes to the state folder (store/lock.py)
 """
 
 from __future__ import annotations

@@ -246,11 +246,15 @@ class Monitor:
     def record_list_change(self, name: str, version: int) -> int:
         """One alert per rule that reports changes of list `name`: what the new version added,
         removed and changed (under the rule's programs). Returns the alerts raised."""
-        change = snapshots.diff(self.store, name)
+        change = snapshots.diff(self.store, name, version)
+        source = f"list:{name}"
+        rules = [r for r in self.config.rules if name in r.list_changes]
+        guids = {r.name: f"{name}:v{version}:{r.name}" for r in rules}
+        told = self.store.known(source, list(guids.values()), [], []).by_guid
         raised = 0
-        for rule in self.config.rules:
-            if name not in rule.list_changes:
-                continue
+        for rule in rules:
+            if guids[rule.name] in told:
+                continue  # raised before an interruption: never twice
             wanted = rule.list_programs
 
             def kept(e: ListEntity, wanted: frozenset[str] = wanted) -> bool:
@@ -281,12 +285,12 @@ class Monitor:
                 id=f"{name}:v{version}",
                 title=title,
                 body="\n".join(lines),
-                source=f"list:{name}",
-                guid=f"{name}:v{version}:{rule.name}",
+                source=source,
+                guid=guids[rule.name],
             )
             result = MatchResult(article, (), (RuleResult(rule.name, True, title),))
             recorded = self.store.record(
-                f"list:{name}",
+                source,
                 article,
                 story_key(article),
                 None,

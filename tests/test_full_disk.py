@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.daemon import dispatch
+from monitor.cycle import Cycle
 from monitor.pipeline import Monitor, Pipeline
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store
@@ -68,7 +68,7 @@ def test_a_full_disk_loses_nothing_and_sends_nothing_twice(
             if poll:
                 monitor = Monitor(Pipeline(cfg), store, fetcher)  # type: ignore[arg-type]
                 reports = [r.error for r in await monitor.poll_all()]
-            await dispatch(store, cfg)  # type: ignore[arg-type]
+            await Cycle(cfg, store, fetcher).deliver()  # type: ignore[arg-type]
             return reports
 
         return loop.run_until_complete(go())

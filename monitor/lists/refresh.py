@@ -156,10 +156,14 @@ def due(store: Store, name: str, spec: ListImport) -> bool:
     return (now() - last).total_seconds() >= wait
 
 
-async def refresh_due(config: Config, store: Store, fetcher: Fetcher) -> list[Refreshed]:
-    """Every imported list whose time has come; one failing list does not stop the others."""
+async def refresh_due(
+    config: Config, store: Store, fetcher: Fetcher, names: list[str] | None = None
+) -> list[Refreshed]:
+    """Every imported list whose time has come (or each of NAMES, now); one failing list does
+    not stop the others."""
     return [
         await refresh(name, wl.imports, store, fetcher)
         for name, wl in config.watchlists.items()
-        if wl.imports is not None and due(store, name, wl.imports)
+        if wl.imports is not None
+        and (name in names if names is not None else due(store, name, wl.imports))
     ]

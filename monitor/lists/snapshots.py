@@ -55,9 +55,12 @@ def save(store: Store, name: str, items: list[ListEntity], sha256: str) -> int:
     return version
 
 
-def diff(store: Store, name: str) -> Diff:
+def diff(store: Store, name: str, version: int | None = None) -> Diff:
+    """What VERSION (the newest when None) changed from the version before it."""
     rows = store.query(
-        "SELECT version FROM list_versions WHERE list = ? ORDER BY version DESC LIMIT 2", [name]
+        "SELECT version FROM list_versions WHERE list = ? AND version <= ?"
+        " ORDER BY version DESC LIMIT 2",
+        [name, version if version is not None else 2**62],
     )
     if len(rows) < 2:
         return Diff(entities(store, name), [], [])
@@ -68,6 +71,24 @@ def diff(store: Store, name: str) -> Diff:
         [old[i] for i in old.keys() - new.keys()],
         [(old[i], new[i]) for i in new.keys() & old.keys() if old[i] != new[i]],
     )
+
+
+def untold_changes(store: Store) -> list[tuple[str, int]]:
+    """(list, version) of every version after a list's first whose change alerts have not been
+    raised, oldest first."""
+    rows = store.query(
+        "SELECT list, version FROM list_versions WHERE version > 1 AND changes_told = 0"
+        " ORDER BY list, version"
+    )
+    return [(r["list"], int(r["version"])) for r in rows]
+
+
+def mark_told(store: Store, name: str, version: int) -> None:
+    with store.transaction() as db:
+        db.execute(
+            "UPDATE list_versions SET changes_told = 1 WHERE list = ? AND version = ?",
+            [name, version],
+        )
 
 
 def states(store: Store) -> list[dict[str, Any]]:

@@ -1,8 +1,12 @@
 """The delivery loop: send what is due from the outbox, one Apprise call per URL, and retry
 failures with exponential backoff and jitter until `delivery_max_age`, then mark them failed.
+Digests (a flood's overflow, a rule's scheduled digest) are deliveries too: claimed, retried,
+given up and told to ops the same way.
 
-A delivery is marked done only after the service acknowledged it, so a crash or a kill between
-the two can send that one message again on restart: the only duplicate possible.
+Each delivery is claimed in the store (an owner and a lease) before it is sent, so no other pass
+or process can send it meanwhile. It is marked done only after the service acknowledged it, so a
+crash or a kill between the two can send that one message again on restart: the only duplicate
+possible.
 """
 
 from __future__ import annotations
@@ -10,10 +14,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import random
 import re
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,7 +31,7 @@ import requests
 
 from monitor import metrics
 from monitor.config import Config
-from monitor.notify.message import DEFAULT_TEMPLATE, Message, alert_message, digest_message
+from monitor.notify.message import DEFAULT_TEMPLATE, Message, alert_message, digest_messages
 from monitor.sources.fetch import parse_retry_after
 from monitor.store import Store
 
@@ -37,6 +44,7 @@ _RAW_WEBHOOKS = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
 _PLAIN_SUBJECTS = frozenset({"mailto", "mailtos"})
 FIRST_RETRY = 30.0  # seconds; doubles per attempt
 LONGEST_WAIT = 3600.0
+LEASE = 300.0  # seconds a claim holds: longer than any one send takes
 
 
 @dataclass(frozen=True)
@@ -111,16 +119,22 @@ def targets_of(config: Config) -> dict[str, list[tuple[str, int]]]:
     }
 
 
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 async def deliver_due(
     store: Store,
     config: Config,
     send: Send = apprise_send,
     gave_up: Callable[[str], Awaitable[None]] | None = None,
 ) -> Delivered:
-    """Send what is due. `gave_up` hears of each delivery that finally failed."""
+    """Send everything that is due, one claimed delivery at a time. `gave_up` hears of each
+    delivery (or digest) that finally failed."""
+    owner = _owner()
     sent = retrying = failed = held = 0
     window = datetime.now(UTC) - timedelta(seconds=config.settings.flood_window)
-    for row in store.due_deliveries():
+    while (row := store.claim_due(owner, LEASE)) is not None:
         urls = config.notify.get(row["target"], ())
         if row["url_index"] >= len(urls):
             store.delivery_failed(row["id"], row["alert_id"], "target no longer configured", None)
@@ -148,11 +162,7 @@ async def deliver_due(
         metrics.DELIVERIES.labels(row["target"], "retry" if retry_at else "failed").inc()
         if retry_at is None:
             failed += 1
-            text = f"alert {row['alert_id']} to {row['target']} failed for good: {error}"
-            if gave_up is not None:
-                await gave_up(text)
-            else:
-                log.error("%s", text)
+            await _give_up(f"alert {row['alert_id']} to {row['target']}", error, gave_up)
         else:
             retrying += 1
             log.warning(
@@ -162,7 +172,7 @@ async def deliver_due(
                 retry_at.isoformat(timespec="seconds"),
                 error,
             )
-    digests = await _send_digests(store, config, send, window)
+    digests = await _send_digests(store, config, send, window, owner, gave_up)
     waiting: dict[str, int] = {}
     for state in store.delivery_states():  # one row per URL: the gauge is per target
         waiting[state["target"]] = (
@@ -173,9 +183,25 @@ async def deliver_due(
     return Delivered(sent, retrying, failed, held, digests)
 
 
-async def _send_digests(store: Store, config: Config, send: Send, window: datetime) -> int:
-    """Held alerts, one message per target URL: flood overflow at most once per flood window,
-    a rule's scheduled digest (`digest: daily`) at most once per its period."""
+async def _give_up(what: str, error: str, gave_up: Callable[[str], Awaitable[None]] | None) -> None:
+    text = f"{what} failed for good: {error}"
+    if gave_up is not None:
+        await gave_up(text)
+    else:
+        log.error("%s", text)
+
+
+async def _send_digests(
+    store: Store,
+    config: Config,
+    send: Send,
+    window: datetime,
+    owner: str,
+    gave_up: Callable[[str], Awaitable[None]] | None,
+) -> int:
+    """Held alerts, as few messages per target URL as its size limit allows: flood overflow at
+    most once per flood window, a rule's scheduled digest (`digest: daily`) at most once per its
+    period. Each group is claimed before it is sent; a failure backs off like a delivery."""
     periods = {r.name: r.digest for r in config.rules if r.digest}
     groups: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
     for row in store.held():
@@ -193,14 +219,47 @@ async def _send_digests(store: Store, config: Config, send: Send, window: dateti
             first = min(datetime.fromisoformat(str(r["created_at"])) for r in rows)
             if datetime.now(UTC) - first < timedelta(seconds=period):
                 continue
-        message = digest_message(rows, kind.partition(":")[2] or None)
-        error = await asyncio.to_thread(send, urls[index], message)
-        if error is None:
-            store.deliveries_done([(r["id"], r["alert_id"]) for r in rows], kind)
-            sent += 1
-        else:
-            log.warning("digest of %d alerts to %s failed: %s", len(rows), target, error)
+        claimed = set(store.claim([r["id"] for r in rows], owner, LEASE))
+        rows = [r for r in rows if r["id"] in claimed]
+        parts = digest_messages(rows, kind.partition(":")[2] or None, _size_limit(urls[index]))
+        for part_rows, message in parts:
+            error = await asyncio.to_thread(send, urls[index], message)
+            if error is None:
+                store.deliveries_done([(r["id"], r["alert_id"]) for r in part_rows], kind)
+                metrics.DELIVERIES.labels(target, "sent").inc(len(part_rows))
+                sent += 1
+                continue
+            retry_at = _retry_at(
+                min(part_rows, key=lambda r: str(r["created_at"])),
+                config,
+                getattr(error, "retry_after", None),
+            )
+            # The parts not sent yet wait with this one: the digest goes on where it stopped.
+            unsent = [r for p, _ in parts[parts.index((part_rows, message)) :] for r in p]
+            store.digest_failed([(r["id"], r["alert_id"]) for r in unsent], error, retry_at)
+            metrics.DELIVERIES.labels(target, "retry" if retry_at else "failed").inc(len(unsent))
+            if retry_at is None:
+                await _give_up(f"a digest of {len(unsent)} alerts to {target}", error, gave_up)
+            else:
+                log.warning(
+                    "digest of %d alerts to %s failed, retrying at %s: %s",
+                    len(unsent),
+                    target,
+                    retry_at.isoformat(timespec="seconds"),
+                    error,
+                )
+            break
     return sent
+
+
+# The longest message body each service takes, in characters, with room for its markup;
+# a digest is split into parts that fit, every headline in exactly one part.
+_SIZE_LIMITS = {"tgram": 3500, "slack": 3000, "discord": 1900}
+_DEFAULT_SIZE = 3500
+
+
+def _size_limit(url: str) -> int:
+    return _SIZE_LIMITS.get(url.split(":", 1)[0].lower(), _DEFAULT_SIZE)
 
 
 def _retry_at(

@@ -143,17 +143,41 @@ def _snippet(article: dict[str, Any], hits: list[dict[str, Any]]) -> str:
     )
 
 
-def digest_message(alerts: Sequence[dict[str, Any]], rule: str | None = None) -> Message:
-    """Held alerts as one message listing every headline: a flood's overflow, or a rule's
-    scheduled digest."""
-    lines = []
+def digest_messages(
+    alerts: Sequence[dict[str, Any]], rule: str | None, limit: int
+) -> list[tuple[list[dict[str, Any]], Message]]:
+    """Held alerts as messages listing every headline, each body at most LIMIT characters,
+    every headline in exactly one of them: a flood's overflow, or a rule's scheduled digest.
+    Returns each part with the alerts it lists."""
+    items = []
     for alert in alerts:
         article = json.loads(alert["payload"])["article"]
-        headline = escape(" ".join((article.get("title") or alert["title"]).split()))
+        headline = escape(_cut(" ".join((article.get("title") or alert["title"]).split())))
         url = article.get("url")
         item = f"[{headline}](<{url}>)" if url else headline
-        lines.append(f"- {item} ({escape(alert['rule'])})")
-    title = (
-        f"[DIGEST] {rule}: {len(alerts)} alerts" if rule else f"[DIGEST] {len(alerts)} more alerts"
-    )
-    return Message(escape(title), "\n".join(lines))
+        items.append((alert, f"- {item} ({escape(alert['rule'])})"))
+    parts: list[list[tuple[dict[str, Any], str]]] = [[]]
+    size = 0
+    for alert, line in items:
+        if parts[-1] and size + len(line) + 1 > limit:
+            parts.append([])
+            size = 0
+        parts[-1].append((alert, line))
+        size += len(line) + 1
+    out = []
+    for number, part in enumerate(parts, 1):
+        of = f" ({number}/{len(parts)})" if len(parts) > 1 else ""
+        title = (
+            f"[DIGEST] {rule}: {len(alerts)} alerts{of}"
+            if rule
+            else f"[DIGEST] {len(alerts)} more alerts{of}"
+        )
+        out.append(([a for a, _ in part], Message(escape(title), "\n".join(x for _, x in part))))
+    return out
+
+
+def _cut(headline: str, most: int = 300) -> str:
+    """A headline short enough for a list of them: cut at a word, marked with an ellipsis."""
+    if len(headline) <= most:
+        return headline
+    return headline[:most].rsplit(" ", 1)[0].rstrip() + "…"

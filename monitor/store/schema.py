@@ -162,3 +162,20 @@ def m005_lists(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m006_claims_and_list_changes(db: Database) -> None:
+    db.executescript(
+        """
+        -- A delivery is claimed before it is sent: no other pass or process sends it while the
+        -- claim holds. A claim whose process died expires, and the delivery is sent again.
+        ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;      -- host:pid:nonce of the sender
+        ALTER TABLE deliveries ADD COLUMN claimed_until TEXT;   -- ISO 8601 UTC
+
+        -- Whether a version's list-change alerts were raised: a version saved just before a
+        -- kill still raises them on the next pass. Versions stored before this column were.
+        ALTER TABLE list_versions ADD COLUMN changes_told INTEGER NOT NULL DEFAULT 0;
+        UPDATE list_versions SET changes_told = 1;
+        """
+    )

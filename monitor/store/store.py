@@ -30,6 +30,11 @@ class StoreError(MonitorError):
     """The database cannot be opened or written (locked, disk full, unreadable)."""
 
 
+def _disk_full(error: StoreError) -> bool:
+    cause = error.__cause__
+    return isinstance(cause, sqlite3.Error) and cause.sqlite_errorcode == sqlite3.SQLITE_FULL
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -77,6 +82,7 @@ class Store:
         self.path = Path(state_dir) / DB_NAME
         # (deliveries, kind, when) of messages sent whose mark the store could not yet take
         self._unrecorded: list[tuple[tuple[tuple[int, int], ...], str, str]] = []
+        self._claimed_in_memory: set[int] = set()  # claims a full disk could not take
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = Database(self.path)
@@ -332,20 +338,68 @@ class Store:
             " (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id) ORDER BY a.id"
         )
 
-    def due_deliveries(self, limit: int = 100) -> list[dict[str, Any]]:
+    def claim_due(self, owner: str, lease: float) -> dict[str, Any] | None:
+        """The next delivery that is due, claimed for OWNER for LEASE seconds; None when none
+        is. The claim is one conditional UPDATE, so two senders never both win a delivery."""
         self.record_sent()
-        sent = self._sent_unrecorded()
-        rows = self.query(
-            "SELECT d.*, a.rule, a.severity, a.payload, a.created_at, a.story_id, s.title"
-            " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
-            " JOIN stories s ON s.id = a.story_id"
-            " WHERE d.status = 'pending' AND d.next_attempt <= ? ORDER BY d.id LIMIT ?",
-            [iso(now()), limit],
+        skip = sorted(self._sent_unrecorded() | self._claimed_in_memory)
+        moment = now()
+        due = (
+            "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt <= ?"
+            " AND (claimed_until IS NULL OR claimed_until < ?)"
+            f" AND id NOT IN ({','.join('?' * len(skip))}) ORDER BY id LIMIT 20"
         )
-        return [r for r in rows if r["id"] not in sent]
+        try:
+            with self.transaction() as db:
+                for row in db.query(due, [iso(moment), iso(moment), *skip]):
+                    claimed = db.execute(
+                        "UPDATE deliveries SET claimed_by = ?, claimed_until = ? WHERE id = ?"
+                        " AND (claimed_until IS NULL OR claimed_until < ?)",
+                        [owner, iso(moment + timedelta(seconds=lease)), row["id"], iso(moment)],
+                    )
+                    if claimed.rowcount:
+                        return self._delivery(db, row["id"])
+            return None
+        except StoreError as e:
+            if not _disk_full(e):
+                raise
+        # A full disk takes no claim. The sender holds the state folder's lock (one writer per
+        # folder), so a claim in memory is enough until its delivery's outcome is written: the
+        # alert goes out now rather than when the disk has room.
+        rows = self.query(due, [iso(moment), iso(moment), *skip])
+        if not rows:
+            return None
+        self._claimed_in_memory.add(rows[0]["id"])
+        return self._delivery(self.db, rows[0]["id"])
+
+    @staticmethod
+    def _delivery(db: Database, delivery_id: int) -> dict[str, Any]:
+        return next(
+            iter(
+                db.query(
+                    "SELECT d.*, a.rule, a.severity, a.payload, a.created_at, a.story_id,"
+                    " s.title FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
+                    " JOIN stories s ON s.id = a.story_id WHERE d.id = ?",
+                    [delivery_id],
+                )
+            )
+        )
+
+    def release_claims(self) -> int:
+        """Forget every claim: called by the process holding the state folder's lock, so
+        every claim left is of a process that has died mid-send (its message may be sent
+        again: the one duplicate possible)."""
+        with self.transaction() as db:
+            return int(
+                db.execute(
+                    "UPDATE deliveries SET claimed_by = NULL, claimed_until = NULL"
+                    " WHERE claimed_by IS NOT NULL"
+                ).rowcount
+            )
 
     def delivery_done(self, delivery_id: int, alert_id: int) -> None:
         self.deliveries_done([(delivery_id, alert_id)], "single")
+        self._claimed_in_memory.discard(delivery_id)
 
     def deliveries_done(self, done: Sequence[tuple[int, int]], kind: str) -> None:
         """Mark deliveries sent (one message each, or all in one digest) and log the send.
@@ -376,7 +430,8 @@ class Store:
             for delivery_id, alert_id in done:
                 db.execute(
                     "UPDATE deliveries SET status = 'delivered', delivered_at = ?,"
-                    " attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                    " attempts = attempts + 1, last_error = NULL, claimed_by = NULL,"
+                    " claimed_until = NULL WHERE id = ?",
                     [moment, delivery_id],
                 )
                 self._settle(db, alert_id)
@@ -426,27 +481,75 @@ class Store:
 
     def hold(self, delivery_id: int) -> None:
         """Over the target's flood limit: wait for the next digest instead of going alone."""
+        self._claimed_in_memory.discard(delivery_id)
         with self.transaction() as db:
-            db.execute("UPDATE deliveries SET status = 'held' WHERE id = ?", [delivery_id])
+            db.execute(
+                "UPDATE deliveries SET status = 'held', claimed_by = NULL, claimed_until = NULL"
+                " WHERE id = ?",
+                [delivery_id],
+            )
 
     def held(self) -> list[dict[str, Any]]:
+        """Deliveries held for a digest whose time may have come: not claimed, not backing
+        off after a failed digest, not sent with their mark waiting for the disk."""
         sent = self._sent_unrecorded()
+        moment = iso(now())
         rows = self.query(
-            "SELECT d.id, d.alert_id, d.target, d.url_index, a.rule, a.payload, a.created_at,"
-            " s.title"
+            "SELECT d.id, d.alert_id, d.target, d.url_index, d.attempts, a.rule, a.payload,"
+            " a.created_at, s.title"
             " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
-            " JOIN stories s ON s.id = a.story_id WHERE d.status = 'held' ORDER BY d.id"
+            " JOIN stories s ON s.id = a.story_id WHERE d.status = 'held'"
+            " AND d.next_attempt <= ? AND (d.claimed_until IS NULL OR d.claimed_until < ?)"
+            " ORDER BY d.id",
+            [moment, moment],
         )
         return [r for r in rows if r["id"] not in sent]
+
+    def claim(self, delivery_ids: Sequence[int], owner: str, lease: float) -> list[int]:
+        """Claim these deliveries for OWNER for LEASE seconds; the ones won (not claimed by
+        another sender meanwhile)."""
+        moment = now()
+        won = []
+        with self.transaction() as db:
+            for delivery_id in delivery_ids:
+                if db.execute(
+                    "UPDATE deliveries SET claimed_by = ?, claimed_until = ? WHERE id = ?"
+                    " AND (claimed_until IS NULL OR claimed_until < ?)",
+                    [owner, iso(moment + timedelta(seconds=lease)), delivery_id, iso(moment)],
+                ).rowcount:
+                    won.append(delivery_id)
+        return won
+
+    def digest_failed(
+        self, deliveries: Sequence[tuple[int, int]], error: str, retry_at: datetime | None
+    ) -> None:
+        """A digest was not acknowledged: its deliveries wait until `retry_at`, held for the
+        next digest, or are failed for good (None)."""
+        with self.transaction() as db:
+            for delivery_id, alert_id in deliveries:
+                db.execute(
+                    "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, status = ?,"
+                    " next_attempt = COALESCE(?, next_attempt), claimed_by = NULL,"
+                    " claimed_until = NULL WHERE id = ?",
+                    [
+                        error,
+                        "held" if retry_at else "failed",
+                        iso(retry_at) if retry_at else None,
+                        delivery_id,
+                    ],
+                )
+                self._settle(db, alert_id)
 
     def delivery_failed(
         self, delivery_id: int, alert_id: int, error: str, retry_at: datetime | None
     ) -> None:
         """Retry at `retry_at`, or give up (None): the delivery is marked failed."""
+        self._claimed_in_memory.discard(delivery_id)
         with self.transaction() as db:
             db.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, status = ?,"
-                " next_attempt = COALESCE(?, next_attempt) WHERE id = ?",
+                " next_attempt = COALESCE(?, next_attempt), claimed_by = NULL,"
+                " claimed_until = NULL WHERE id = ?",
                 [
                     error,
                     "pending" if retry_at else "failed",
