@@ -29,7 +29,7 @@ from monitor.logs import setup_logging
 from monitor.models import Article, MatchResult
 from monitor.notify.console import format_alert
 from monitor.notify.deliver import apprise_send
-from monitor.notify.message import Message
+from monitor.notify.render import Message
 from monitor.pipeline import Pipeline, PollReport
 from monitor.rules.explain import ansi_mark, explain, plain_mark
 from monitor.sources.fetch import Fetcher
@@ -387,9 +387,8 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
     if args.target and args.target not in config.notify:
         known = ", ".join(sorted(config.notify)) or "none"
         raise InputError(f"no notify target '{args.target}' in {config.path} (targets: {known})")
-    message = Message(
-        "sanctions\\-monitor test message",
-        "If you can read this, alerts will reach this channel\\.",
+    message = Message.of_text(
+        "sanctions-monitor test message", "If you can read this, alerts will reach this channel."
     )
     failures = 0
     for name in names:

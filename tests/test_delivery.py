@@ -10,7 +10,7 @@ import yaml
 
 from monitor.config.load import parse_config
 from monitor.cycle import Cycle
-from monitor.notify.message import alert_message, escape
+from monitor.notify.message import alert_message
 from monitor.pipeline import Monitor, Pipeline
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store
@@ -170,17 +170,26 @@ def test_a_delivery_that_never_succeeds_is_marked_failed(
     assert row.split()[:5] == ["default", "0", "0", "0", "1"]
 
 
-def test_special_characters_are_escaped_for_commonmark() -> None:
-    """A headline full of markup characters arrives as written."""
-    headline = "U.S. sanctions *Rosneft* traders_in [Dubai] & <Co>"
+def test_a_hostile_link_never_becomes_a_link_of_its_own() -> None:
+    """Only http(s) links, with everything a service reads as syntax percent-encoded: a feed's
+    link cannot close the alert's link and open one to another site, and javascript:, file:
+    and data: links are dropped (the headline stays, as text)."""
+    from monitor.notify.render import safe_url
+
+    hostile = "http://host/a/h6>)**INJECTED**[Verify your account](<https://evil.example/login"
+    assert safe_url(hostile) == (
+        "http://host/a/h6%3E%29**INJECTED**%5BVerify%20your%20account%5D%28%3Chttps://evil.example/login"
+    ).replace("**", "%2A%2A")
+    for bad in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,<b>x</b>", "//x"):
+        assert safe_url(bad) is None
+    assert safe_url("https://example.com/a?b=1&c=2#f") == "https://example.com/a?b=1&c=2#f"
+    assert safe_url("https://bücher.example/ü") == "https://xn--bcher-kva.example/%C3%BC"
     message = alert_message(
-        {"rule": "r", "severity": "high", "title": headline},
-        {"article": {"title": headline, "url": "https://example.com/a?b=1&c=2"}, "hits": []},
+        {"rule": "r", "severity": "high", "title": "t"},
+        {"article": {"title": "Headline", "url": "javascript:alert(1)"}, "hits": []},
         [],
     )
-    assert escape(headline) in message.body
-    assert "\\*Rosneft\\*" in message.body and "traders\\_in \\[Dubai\\]" in message.body
-    assert "(<https://example.com/a?b=1&c=2>)" in message.body
+    assert message.plain().startswith("Headline\n") and "javascript" not in message.html()
 
 
 def test_notify_test_says_whether_the_message_arrived(

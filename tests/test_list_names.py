@@ -194,8 +194,7 @@ def test_the_alert_names_the_listed_entry_with_its_programs_and_its_link() -> No
         "hits": [h.as_dict() for h in rule.evidence],
     }
     alert = {"rule": rule.rule, "severity": "high", "title": article.title}
-    body = alert_message(alert, payload, []).body
-    assert (
-        "Listed: [MAHAN AIR](<https://sanctionssearch.ofac.treas.gov/Details.aspx?id=12927>)"
-        " (ofac\\_sdn: SDGT, IFSR)" in body
-    )
+    message = alert_message(alert, payload, [])
+    link = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id=12927"
+    assert f"Listed: MAHAN AIR <{link}> (ofac_sdn: SDGT, IFSR)" in message.plain()
+    assert f'Listed: <a href="{link}">MAHAN AIR</a> (ofac_sdn: SDGT, IFSR)' in message.html()

@@ -6,23 +6,29 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
 
 import pytest
 
 from monitor.notify.deliver import apprise_send
-from monitor.notify.message import alert_message
+from monitor.notify.message import alert_message, cut
 from tests.conftest import ROOT
 
 MITMDUMP = os.environ.get("MITMDUMP") or shutil.which(
     "mitmdump", path=str(ROOT / ".venv-proxy" / "bin")
 )
 HEADLINE = "U.S. sanctions *Rosneft* traders_in [Dubai] & <Co>"
+SLACK = "slack://T1ABCDEFG/B1ABCDEFG/abcdefghijklmnopqrstuvwx"
+TELEGRAM = "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/-100123456"
 
 
 @pytest.fixture
@@ -118,48 +124,114 @@ def received(log: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
 
 
-def test_slack_gets_mrkdwn_with_entities_escaped(wire: Path) -> None:
-    error = apprise_send("slack://T1ABCDEFG/B1ABCDEFG/abcdefghijklmnopqrstuvwx", message())  # type: ignore[arg-type]
-    assert error is None
+HOSTILE = [
+    HEADLINE,
+    "Breaking * _ [ ] < > & \\ ~ | ` <!channel> <@U123> [x](https://evil.example) **bold**",
+    "> Quoted: US sanctions Rosneft & <oil> traders",
+    "عقوبات أمريكية جديدة على روسيا — new US sanctions (RTL) ‏",
+    "Sanctions 🚫🇷🇺 on Russian oil ⛽️ traders_in *Dubai*",
+    "Russia sanctions " + "very long headline " * 280,  # 5,000+ characters
+]
+LINK = "http://host/a/h6>)**INJECTED**[Verify your account](<https://evil.example/login"
+
+
+def hostile_message(headline: str) -> object:
+    start = headline.find("Russia")
+    hits = (
+        []
+        if start < 0
+        else [
+            {
+                "watchlist": "countries",
+                "entry": "Russia",
+                "alias": "Russia",
+                "text": "Russia",
+                "field": "title",
+                "start": start,
+                "end": start + 6,
+                "score": 100.0,
+            }
+        ]
+    )
+    return alert_message(
+        {"rule": "sanctions-country", "severity": "high", "title": headline},
+        {"article": {"title": headline, "url": LINK, "source": "Example"}, "hits": hits},
+        [],
+    )
+
+
+def shown(headline: str) -> str:
+    """The headline as a message shows it: whitespace collapsed, a very long one cut."""
+    return cut(" ".join(headline.split()), 1000)
+
+
+def slack_view(text: str) -> tuple[str, list[str], list[str]]:
+    """What Slack shows of a message text (Slack's message formatting rules): `<...>` is a
+    link, labelled or not, or a mention; `&amp; &lt; &gt;` are the three escapes; a bare
+    address is linked and shown as itself. Returns the visible text, the links whose text is
+    not their address (`<url|label>`, what a feed must never make) and the mentions."""
+    specials = re.findall(r"<([^<>]*)>", text)
+    mentions = [x for x in specials if x.startswith(("!", "@", "#"))]
+    labelled = [x for x in specials if "|" in x and x not in mentions]
+    visible = re.sub(r"<([^<>|]*)\|?([^<>]*)>", lambda m: m.group(2) or m.group(1), text)
+    visible = visible.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return visible, labelled, mentions
+
+
+class TelegramView(HTMLParser):
+    """What Telegram shows of a parse_mode=HTML text (Bot API, "HTML style"): the tags it
+    knows format the text, every other `<` must be an entity."""
+
+    ALLOWED: ClassVar = {"b", "strong", "i", "em", "u", "s", "a", "code", "pre", "blockquote"}
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.visible: list[str] = []
+        self.links: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert tag in self.ALLOWED, f"Telegram refuses <{tag}>"
+        if tag == "a":
+            self.links.append(dict(attrs)["href"] or "")
+
+    def handle_data(self, data: str) -> None:
+        self.visible.append(data)
+
+
+@pytest.mark.parametrize("headline", HOSTILE, ids=range(len(HOSTILE)))
+def test_slack_shows_every_headline_as_written_and_no_link_of_the_feed(
+    wire: Path, headline: str
+) -> None:
+    assert apprise_send(SLACK, hostile_message(headline)) is None  # type: ignore[arg-type]
     [request] = received(wire)
-    assert request["host"] == "hooks.slack.com" and request["method"] == "POST"
-    payload = json.loads(str(request["body"]))
-    text = json.dumps(payload, ensure_ascii=False)
-    assert "&lt;Co&gt;" in text and "&amp;" in text  # Slack's three control characters
-    assert "<Co>" not in text.replace("&lt;Co&gt;", "")
-    assert "<https://news.example/a?x=1&amp;y=2|" in text  # a Slack link to the article
-    assert "Rosneft" in text and "Other Wire" in text
+    assert request["host"] == "hooks.slack.com"
+    attachment = json.loads(str(request["body"]))["attachments"][0]
+    visible, labelled, mentions = slack_view(attachment["text"])
+    first = visible.splitlines()[0]
+    assert first.startswith(shown(headline) + " ")
+    address = first.removeprefix(shown(headline) + " ")
+    assert urlsplit(address).hostname == "host" and " " not in address  # one link, to the article
+    assert "\\*" not in visible and "\\_" not in visible  # no backslash escapes
+    assert labelled == [] and mentions == []
+    title, _, _ = slack_view(attachment["title"])
+    assert title == "[HIGH] " + cut(" ".join(headline.split()), 240)
 
 
-def test_telegram_gets_a_parse_mode_it_accepts(wire: Path) -> None:
-    error = apprise_send(
-        "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/-100123456", message()
-    )  # type: ignore[arg-type]
-    assert error is None
-    requests = [r for r in received(wire) if "sendMessage" in str(r["path"])]
-    [request] = requests
+@pytest.mark.parametrize("headline", HOSTILE, ids=range(len(HOSTILE)))
+def test_telegram_shows_every_headline_as_written_and_no_link_of_the_feed(
+    wire: Path, headline: str
+) -> None:
+    assert apprise_send(TELEGRAM, hostile_message(headline)) is None  # type: ignore[arg-type]
+    [request] = [r for r in received(wire) if "sendMessage" in str(r["path"])]
     assert request["host"] == "api.telegram.org"
     payload = json.loads(str(request["body"]))
-    mode = payload.get("parse_mode")
-    text = payload["text"]
-    assert mode.lower() in ("html", "markdownv2", "markdown")
-    if mode.lower() == "html":
-        assert "&lt;Co&gt;" in text and "&amp;" in text and "<Co>" not in text
-    else:
-        assert_balanced_markdown(text)
-    assert "Rosneft" in text and "traders" in text and "Other Wire" in text
-    assert "*Rosneft*" in text.replace("\\*", "")  # the matched name in bold
-
-
-def assert_balanced_markdown(text: str) -> None:
-    """What Telegram's Markdown parsers refuse: an entity (* _ ` [) that never closes."""
-    import re
-
-    bare = re.sub(r"\\.", "", text)  # escaped characters are literal
-    bare = re.sub(r"\[[^\]]*\]\([^)]*\)", "", bare)  # links
-    for mark in "*_`":
-        assert bare.count(mark) % 2 == 0, (mark, text)
-    assert "[" not in bare and "]" not in bare, text
+    assert payload["parse_mode"].lower() == "html"
+    view = TelegramView(payload["text"])
+    visible = "".join(view.visible)
+    assert len(visible) <= 4096  # Telegram's limit, after entities are parsed
+    assert shown(headline) in visible.splitlines()
+    assert view.links and all(urlsplit(link).hostname == "host" for link in view.links)
 
 
 def test_email_gets_html_and_a_plain_subject() -> None:
@@ -191,4 +263,4 @@ def test_email_gets_html_and_a_plain_subject() -> None:
     assert mail["Subject"] == f"[HIGH] {HEADLINE}"
     html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert '<a href="https://news.example/a?x=1&amp;y=2">' in html
-    assert "&amp; &lt;Co&gt;" in html and "<strong>Rosneft</strong>" in html
+    assert "&amp; &lt;Co&gt;" in html and "<b>Rosneft</b>" in html

@@ -12,6 +12,7 @@ possible.
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import logging
 import os
@@ -38,10 +39,11 @@ from monitor.store import Store
 log = logging.getLogger("monitor")
 
 Send = Callable[[str, Message], "str | None"]  # the error, or None when acknowledged
-# Services that hand the message to a program, not a person: plain text, no markup.
-_RAW_WEBHOOKS = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
-# E-mail turns the Markdown body into HTML but sends the subject as it is.
-_PLAIN_SUBJECTS = frozenset({"mailto", "mailtos"})
+# How each service gets a message (render.py says why): HTML for Telegram and e-mail; plain
+# text, with bare links, for Slack; plain text for every other service, raw webhooks included.
+_HTML = frozenset({"tgram"})
+_EMAIL = frozenset({"mailto", "mailtos"})
+_BARE_LINKS = frozenset({"slack"})
 FIRST_RETRY = 30.0  # seconds; doubles per attempt
 LONGEST_WAIT = 3600.0
 LEASE = 300.0  # seconds a claim holds: longer than any one send takes
@@ -90,12 +92,15 @@ def apprise_send(url: str, message: Message) -> str | None:
     if service is None:
         return "not a valid Apprise URL"
     scheme = url.split(":", 1)[0].lower()
-    if scheme in _RAW_WEBHOOKS:
-        (title, body), body_format = message.plain(), apprise.NotifyFormat.TEXT
-    else:
-        title, body, body_format = message.title, message.body, apprise.NotifyFormat.MARKDOWN
-        if scheme in _PLAIN_SUBJECTS:
-            title = message.plain()[0]
+    if scheme in _HTML:  # Apprise puts the title in the HTML as it is: escaped here
+        title, body = html.escape(message.title, quote=False), message.html()
+        body_format = apprise.NotifyFormat.HTML
+    elif scheme in _EMAIL:  # the subject is plain text
+        title, body = message.title, message.html(paragraphs=True)
+        body_format = apprise.NotifyFormat.HTML
+    else:  # Apprise escapes what the service would read as markup
+        title, body = message.title, message.plain(bare_links=scheme in _BARE_LINKS)
+        body_format = apprise.NotifyFormat.TEXT
     with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
         ok = service.notify(body=body, title=title, body_format=body_format)
     if ok:

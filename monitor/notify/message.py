@@ -1,9 +1,8 @@
 """An alert as a message a person reads on a phone: what happened, where, and why it matched.
 
-Written once, in CommonMark with every piece of article text escaped; Apprise turns it into each
-service's own format (Slack mrkdwn with &, <, > entity-escaped, Telegram HTML or MarkdownV2,
-e-mail HTML), so a headline such as `U.S. sanctions *Rosneft* traders_in [Dubai]` arrives as
-written instead of being refused or reformatted.
+The message is built here as spans of plain text, some bold, some links (render.py), from the
+template's paragraphs; each service's renderer then writes it in that service's own syntax, so a
+headline such as `U.S. sanctions *Rosneft* traders_in [Dubai] <oil>` arrives as written.
 """
 
 from __future__ import annotations
@@ -11,37 +10,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from monitor.config.model import template_fields
+from monitor.notify.render import Message, Paragraph, Span, safe_url
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+__all__ = ["DEFAULT_TEMPLATE", "Message", "alert_message", "digest_messages", "named_entries"]
+
 _SNIPPET = 100  # characters of context on each side of the first matched words
+_HEADLINE = 1000  # a headline longer than this is cut at a word (Telegram takes 4,096 in all)
+_ENTRIES = 800
 
-
-@dataclass(frozen=True)
-class Message:
-    title: str  # CommonMark, like the body
-    body: str  # CommonMark
-
-    def plain(self) -> tuple[str, str]:
-        """Title and body as plain text, for raw webhooks (json://, form://, xml://)."""
-        return _plain(self.title), _plain(self.body)
-
-
-def _plain(markdown: str) -> str:
-    text = re.sub(r"\[((?:\\.|[^\]])*)\]\(<([^>]*)>\)", r"\1 <\2>", markdown)
-    return re.sub(r"\\(.)", r"\1", text.replace("**", ""))
-
-
-def escape(text: str) -> str:
-    """Literal text in CommonMark: every ASCII punctuation that could start markup, escaped."""
-    return _SPECIAL.sub(r"\\\1", text)
-
-
-# The message's paragraphs; a paragraph whose fields are all empty is left out. Users may set
-# their own in rules.yaml (settings.template) with the same {fields}.
+# The message's paragraphs; a paragraph whose fields are all empty is left out; `**` makes bold
+# and a leading `> ` a quotation. Users may set their own in rules.yaml (settings.template) with
+# the same {fields}.
 DEFAULT_TEMPLATE = (
     "**{link}**\n\n{where}\n\nRule: {rule} ({severity})\n\n{entries}\n\n> {snippet}"
     "\n\nListed: {listed}\n\nAlso carried by: {also}"
@@ -56,32 +38,58 @@ def alert_message(
 ) -> Message:
     article = payload["article"]
     headline = " ".join((article.get("title") or alert.get("title") or "(no headline)").split())
-    url = article.get("url") or ""
+    url = safe_url(article.get("url"))
     parts = (article.get("source"), article.get("published"), article.get("lang"))
     others = [o for o in outlets if o != article.get("source")]
-    values = {
-        "headline": escape(headline),
-        "url": url,
-        "link": f"[{escape(headline)}](<{url}>)" if url else escape(headline),
-        "where": " · ".join(escape(x) for x in parts if x),
-        "outlet": escape(article.get("source") or ""),
-        "published": escape(article.get("published") or ""),
-        "lang": escape(article.get("lang") or ""),
-        "rule": escape(alert["rule"]),
-        "severity": escape(alert["severity"]),
-        "entries": escape(named_entries(payload["hits"])),
+    shown = cut(headline, _HEADLINE)
+    values: dict[str, tuple[Span, ...]] = {
+        "headline": (Span(shown),),
+        "url": (Span(url, url=url),) if url else (),
+        "link": (Span(shown, url=url),),
+        "where": (Span(" · ".join(x for x in parts if x)),),
+        "outlet": (Span(article.get("source") or ""),),
+        "published": (Span(article.get("published") or ""),),
+        "lang": (Span(article.get("lang") or ""),),
+        "rule": (Span(alert["rule"]),),
+        "severity": (Span(alert["severity"]),),
+        "entries": (Span(cut(named_entries(payload["hits"]), _ENTRIES)),),
         "snippet": _snippet(article, payload.get("evidence") or payload["hits"]),
-        "also": escape(", ".join(others)),
+        "also": (Span(", ".join(others)),),
         "listed": listed_entries(payload["hits"]),
     }
-    paragraphs = [
-        p.format_map(values)
+    paragraphs = tuple(
+        _fill(p, values)
         for p in template.split("\n\n")
-        if not template_fields(p) or any(values[f] for f in template_fields(p))
-    ]
+        if not template_fields(p) or any(_text(values[f]) for f in template_fields(p))
+    )
     severity = str(alert["severity"]).upper()
-    # The title is CommonMark too: Apprise reads it in the body's format.
-    return Message(escape(f"[{severity}] {headline[:240]}"), "\n\n".join(paragraphs))
+    return Message(f"[{severity}] {cut(headline, 240)}", paragraphs)
+
+
+def _text(spans: Sequence[Span]) -> str:
+    return "".join(s.text for s in spans)
+
+
+def _fill(paragraph: str, values: dict[str, tuple[Span, ...]]) -> Paragraph:
+    """A template paragraph with its fields' spans in place; `**` toggles bold."""
+    quote = paragraph.startswith("> ")
+    spans: list[Span] = []
+    bold = False
+    for piece in re.split(r"(\{\w+\}|\*\*)", paragraph.removeprefix("> ")):
+        if piece == "**":
+            bold = not bold
+        elif piece.startswith("{") and piece.endswith("}") and piece[1:-1] in values:
+            spans += [Span(s.text, s.bold or bold, s.url) for s in values[piece[1:-1]]]
+        elif piece:
+            spans.append(Span(piece, bold))
+    return Paragraph(tuple(spans), quote)
+
+
+def cut(text: str, most: int) -> str:
+    """TEXT at most MOST characters long: cut at a word, marked with an ellipsis."""
+    if len(text) <= most:
+        return text
+    return text[: most - 1].rsplit(" ", 1)[0].rstrip() + "…"
 
 
 def named_entries(hits: list[dict[str, Any]]) -> str:
@@ -106,64 +114,69 @@ def named_entries(hits: list[dict[str, Any]]) -> str:
     )
 
 
-def listed_entries(hits: list[dict[str, Any]]) -> str:
+def listed_entries(hits: list[dict[str, Any]]) -> tuple[Span, ...]:
     """The official lists' entries named, each linked to its entry on the list where the list
-    gives one: `[MAHAN AIR](<https://sanctionssearch…>) (ofac_sdn: SDGT, IFSR)`."""
-    seen: dict[tuple[str, str], str] = {}
+    gives one: `MAHAN AIR` (linked) ` (ofac_sdn: SDGT, IFSR)`."""
+    seen: dict[tuple[str, str], tuple[Span, ...]] = {}
     for hit in hits:
         listed = hit.get("list")
         if not listed or (listed["list"], listed["id"]) in seen:
             continue
-        name = escape(hit["entry"].rsplit(" [", 1)[0])
-        where = escape(f"{listed['list']}: {', '.join(listed['programs'])}".rstrip(": "))
-        link = f"[{name}](<{listed['link']}>)" if listed.get("link") else name
-        seen[(listed["list"], listed["id"])] = f"{link} ({where})"
-    return ", ".join(seen.values())
+        name = hit["entry"].rsplit(" [", 1)[0]
+        where = f"{listed['list']}: {', '.join(listed['programs'])}".rstrip(": ")
+        seen[(listed["list"], listed["id"])] = (
+            Span(name, url=safe_url(listed.get("link"))),
+            Span(f" ({where})"),
+        )
+    spans: list[Span] = []
+    for i, entry in enumerate(seen.values()):
+        spans += [Span(", ")] * bool(i) + list(entry)
+    return tuple(spans)
 
 
-def _snippet(article: dict[str, Any], hits: list[dict[str, Any]]) -> str:
+def _snippet(article: dict[str, Any], hits: list[dict[str, Any]]) -> tuple[Span, ...]:
     """The stretch of text around the first hits of one field, matched words in bold."""
     if not hits:
-        return ""
+        return ()
     field = hits[0]["field"]
     text = article.get(field) or ""
     spans = sorted({(h["start"], h["end"]) for h in hits if h["field"] == field})
     start = max(0, spans[0][0] - _SNIPPET)
     end = min(len(text), spans[0][1] + _SNIPPET)
-    out, pos = [], start
+    out, pos = [Span("…")] if start else [], start
     for s, e in spans:
         if s < pos or e > end:
             continue
-        out.append(escape(text[pos:s]))
-        out.append(f"**{escape(text[s:e])}**")
+        out += [Span(_oneline(text[pos:s])), Span(_oneline(text[s:e]), bold=True)]
         pos = e
-    out.append(escape(text[pos:end]))
-    return (
-        ("…" if start else "") + " ".join("".join(out).split()) + ("…" if end < len(text) else "")
-    )
+    out.append(Span(_oneline(text[pos:end]) + ("…" if end < len(text) else "")))
+    return tuple(x for x in out if x.text)
+
+
+def _oneline(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
 
 
 def digest_messages(
     alerts: Sequence[dict[str, Any]], rule: str | None, limit: int
 ) -> list[tuple[list[dict[str, Any]], Message]]:
-    """Held alerts as messages listing every headline, each body at most LIMIT characters,
-    every headline in exactly one of them: a flood's overflow, or a rule's scheduled digest.
-    Returns each part with the alerts it lists."""
+    """Held alerts as messages listing every headline, each at most LIMIT characters, every
+    headline in exactly one of them: a flood's overflow, or a rule's scheduled digest. Returns
+    each part with the alerts it lists."""
     items = []
     for alert in alerts:
         article = json.loads(alert["payload"])["article"]
-        headline = escape(_cut(" ".join((article.get("title") or alert["title"]).split())))
-        url = article.get("url")
-        item = f"[{headline}](<{url}>)" if url else headline
-        items.append((alert, f"- {item} ({escape(alert['rule'])})"))
-    parts: list[list[tuple[dict[str, Any], str]]] = [[]]
-    size = 0
-    for alert, line in items:
-        if parts[-1] and size + len(line) + 1 > limit:
+        headline = cut(" ".join((article.get("title") or alert["title"]).split()), 300)
+        url = safe_url(article.get("url"))
+        line = (Span("- "), Span(headline, url=url), Span(f" ({alert['rule']})"))
+        # Services count what the reader sees, which the plain text is (and a line end).
+        size = len(Message("", (Paragraph(line),)).plain()) + 1
+        items.append((alert, line, size))
+    parts: list[list[tuple[dict[str, Any], tuple[Span, ...], int]]] = [[]]
+    for item in items:
+        if parts[-1] and sum(x[2] for x in parts[-1]) + item[2] > limit:
             parts.append([])
-            size = 0
-        parts[-1].append((alert, line))
-        size += len(line) + 1
+        parts[-1].append(item)
     out = []
     for number, part in enumerate(parts, 1):
         of = f" ({number}/{len(parts)})" if len(parts) > 1 else ""
@@ -172,12 +185,6 @@ def digest_messages(
             if rule
             else f"[DIGEST] {len(alerts)} more alerts{of}"
         )
-        out.append(([a for a, _ in part], Message(escape(title), "\n".join(x for _, x in part))))
+        spans = [s for i, (_, line, _) in enumerate(part) for s in (Span("\n"),) * bool(i) + line]
+        out.append(([a for a, _, _ in part], Message(title, (Paragraph(tuple(spans)),))))
     return out
-
-
-def _cut(headline: str, most: int = 300) -> str:
-    """A headline short enough for a list of them: cut at a word, marked with an ellipsis."""
-    if len(headline) <= most:
-        return headline
-    return headline[:most].rsplit(" ", 1)[0].rstrip() + "…"

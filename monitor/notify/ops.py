@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from monitor.config import Config
 from monitor.notify.deliver import Send, apprise_send
-from monitor.notify.message import Message, escape
+from monitor.notify.render import Message
 from monitor.store import Store
 
 log = logging.getLogger("monitor")
@@ -58,6 +58,6 @@ async def tell(config: Config, text: str, send: Send = apprise_send) -> None:
     log.warning("%s", text)
     target = "ops" if config.notify.get("ops") else "default"
     for url in config.notify.get(target, ()):
-        error = await asyncio.to_thread(send, url, Message(escape(text[:200]), escape(text)))
+        error = await asyncio.to_thread(send, url, Message.of_text(text[:200], text))
         if error is not None:
             log.error("could not tell %s: %s", target, error)
