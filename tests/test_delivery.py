@@ -341,3 +341,52 @@ def test_a_template_with_an_unknown_field_is_a_config_error() -> None:
             {},
         )
     assert str(e.value).startswith("rules.yaml:2: settings.template: unknown field {titel}")
+
+
+def test_a_digest_that_fails_backs_off_gives_up_and_tells_ops_once(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    """A digest is a delivery like any other: after a failure it waits (backoff with jitter),
+    is tried again when due, is failed for good after `delivery_max_age`, counted as failed in
+    `status`, and ops hears of it once."""
+    from tests.conftest import run_cli
+
+    ops = CaptureServer()
+    try:
+        from tests.test_crash import HEADLINES
+
+        items = [
+            (f"h{i}", h, f"http://127.0.0.1/d/{i}", h + ".") for i, h in enumerate(HEADLINES[:3])
+        ]
+        cfg = config(
+            feed_server.route("/d.xml", rss(*items)),
+            {"default": capture.url(), "ops": ops.url()},
+            settings={"flood_limit": 1, "flood_window": "10m", "delivery_max_age": "1h"},
+        )
+        capture.statuses = [200] + [500] * 10  # the single goes out; every digest fails
+        cycle(cfg, tmp_path)
+        assert len(capture.received) == 1 and capture.attempts == 2  # the single, a digest
+        store = Store(tmp_path)
+        held = store.query("SELECT status, attempts, next_attempt FROM deliveries WHERE id > 1")
+        store.close()
+        assert [r["status"] for r in held] == ["held", "held"]
+        assert all(r["attempts"] == 1 and r["next_attempt"] > "2026" for r in held)
+        cycle(cfg, tmp_path, poll=False)
+        assert capture.attempts == 2  # backing off: not tried again before its time
+        make_all_due(tmp_path)
+        cycle(cfg, tmp_path, poll=False)
+        assert capture.attempts == 3  # due again: tried again
+        store = Store(tmp_path)
+        store.db.execute("UPDATE alerts SET created_at = '2000-01-01T00:00:00+00:00'")
+        store.close()
+        make_all_due(tmp_path)
+        cycle(cfg, tmp_path, poll=False)
+        cycle(cfg, tmp_path, poll=False)
+        assert capture.attempts == 4 and len(capture.received) == 1
+        told = [m["title"] for m in ops.received]
+        assert len(told) == 1 and told[0].startswith("OPS: a digest of 2 alerts to default failed")
+        status = run_cli("status", "--state", str(tmp_path))
+        [row] = [line for line in status.stdout.splitlines() if line.startswith("default")]
+        assert row.split()[:5] == ["default", "1", "0", "0", "2"]  # delivered pending held failed
+    finally:
+        ops.close()
