@@ -30,6 +30,7 @@ from monitor.store.store import DB_NAME
 from monitor.stories import story_key
 
 log = logging.getLogger("monitor")
+SHOWN_CHANGES = 10  # entries a list-change alert names of each kind (added, removed, changed)
 
 
 class Pipeline:
@@ -281,6 +282,21 @@ class Monitor:
                 )
                 for e in group[:100]
             ]
+            details = {
+                "changes": [
+                    {"change": label, "name": e.caption, "programs": list(e.programs)}
+                    | {"link": e.link}
+                    for label, group in (
+                        ("added", added),
+                        ("removed", removed),
+                        ("changed", changed),
+                    )
+                    for e in group[:SHOWN_CHANGES]
+                ],
+                "more_changes": sum(
+                    max(0, len(g) - SHOWN_CHANGES) for g in (added, removed, changed)
+                ),
+            }
             article = Article(
                 id=f"{name}:v{version}",
                 title=title,
@@ -301,6 +317,7 @@ class Monitor:
                 self._targets,
                 self._digest_rules,
                 own_story=True,
+                details=details,
             )
             raised += len(recorded.new_alerts)
         return raised

@@ -28,6 +28,7 @@ LIST_FORMATS = (
 TEMPLATE_FIELDS = frozenset(
     (
         "link headline url where outlet published lang rule severity entries snippet listed also"
+        " changes"
     ).split()
 )
 

@@ -25,7 +25,7 @@ _ENTRIES = 800
 # and a leading `> ` a quotation. Users may set their own in rules.yaml (settings.template) with
 # the same {fields}.
 DEFAULT_TEMPLATE = (
-    "**{link}**\n\n{where}\n\nRule: {rule} ({severity})\n\n{entries}\n\n> {snippet}"
+    "**{link}**\n\n{where}\n\nRule: {rule} ({severity})\n\n{changes}\n\n{entries}\n\n> {snippet}"
     "\n\nListed: {listed}\n\nAlso carried by: {also}"
 )
 
@@ -56,6 +56,7 @@ def alert_message(
         "snippet": _snippet(article, payload.get("evidence") or payload["hits"]),
         "also": (Span(", ".join(others)),),
         "listed": listed_entries(payload["hits"]),
+        "changes": list_changes(payload.get("changes") or [], payload.get("more_changes") or 0),
     }
     paragraphs = tuple(
         _fill(p, values)
@@ -131,6 +132,23 @@ def listed_entries(hits: list[dict[str, Any]]) -> tuple[Span, ...]:
     spans: list[Span] = []
     for i, entry in enumerate(seen.values()):
         spans += [Span(", ")] * bool(i) + list(entry)
+    return tuple(spans)
+
+
+def list_changes(changes: list[dict[str, Any]], more: int) -> tuple[Span, ...]:
+    """A list-change alert's entries, a line each, linked to the list: `added: NAME (PROGRAMS)`,
+    then how many more there are."""
+    spans: list[Span] = []
+    for change in changes:
+        spans += [
+            Span(f"{change['change']}: "),
+            Span(change["name"], url=safe_url(change.get("link"))),
+            Span(f" ({', '.join(change['programs'])})\n" if change["programs"] else "\n"),
+        ]
+    if more:
+        spans.append(Span(f"and {more} more (sanctions-monitor lists diff)"))
+    elif spans:
+        spans[-1] = Span(spans[-1].text.removesuffix("\n"))
     return tuple(spans)
 
 

@@ -97,8 +97,7 @@ class Message:
 def _plain(paragraph: Paragraph, bare_links: bool) -> str:
     link = "{} {}" if bare_links else "{} <{}>"
     text = "".join(
-        link.format(s.text, s.url) if s.url and s.url != s.text else s.text
-        for s in paragraph.spans
+        link.format(s.text, s.url) if s.url and s.url != s.text else s.text for s in paragraph.spans
     )
     return f"> {text}" if paragraph.quote else text
 

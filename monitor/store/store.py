@@ -196,6 +196,7 @@ class Store:
         targets: Mapping[str, Sequence[tuple[str, int]]] | None = None,
         digest_rules: frozenset[str] = frozenset(),
         own_story: bool = False,  # never a copy of another story (a list change)
+        details: Mapping[str, Any] | None = None,  # more for the message (a list's changes)
     ) -> Recorded:
         """Store a new (or edited) article and, if it fired rules, its story and new alerts,
         all in one transaction: an alert exists exactly when its match does."""
@@ -244,6 +245,7 @@ class Store:
                     "reason": rule.reason,
                     "hits": [h.as_dict() for h in result.hits],  # everything the article names
                     "evidence": [h.as_dict() for h in rule.evidence],  # what made it fire
+                    **(details or {}),
                 }
                 inserted = db.execute(
                     "INSERT OR IGNORE INTO alerts (story_id, rule, severity, article_id,"
