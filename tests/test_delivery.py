@@ -4,6 +4,7 @@ the message, retries while the notifier is down, each URL acknowledged on its ow
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -390,3 +391,20 @@ def test_a_digest_that_fails_backs_off_gives_up_and_tells_ops_once(
         assert row.split()[:5] == ["default", "1", "0", "0", "2"]  # delivered pending held failed
     finally:
         ops.close()
+
+
+def test_a_story_reaches_a_target_once_whichever_rules_fire(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    """Two rules fire on the founding article, both for the same target: one message; the
+    second rule's alert is recorded as covered by the first."""
+    cfg = config(seed_feed(feed_server), {"default": capture.url()})
+    second = replace(cfg.rules[0], name="sanctions-country-too")  # type: ignore[attr-defined]
+    cfg = replace(cfg, rules=(*cfg.rules, second))  # type: ignore[type-var]
+    cycle(cfg, tmp_path)
+    cycle(cfg, tmp_path, poll=False)
+    assert len(capture.received) == 1
+    store = Store(tmp_path)
+    statuses = sorted(a["status"] for a in store.alerts())
+    store.close()
+    assert statuses == ["covered", "delivered"]

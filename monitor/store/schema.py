@@ -65,7 +65,9 @@ def m001_initial(db: Database) -> None:
             severity TEXT NOT NULL,
             article_id INTEGER NOT NULL REFERENCES articles(id),
             created_at TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'pending',   -- pending | delivered | failed
+            -- pending | delivered | failed | covered (its story reached every target through
+            -- another rule's alert)
+            status TEXT NOT NULL DEFAULT 'pending',
             payload TEXT NOT NULL,      -- JSON: article, reason, hits: what a message needs
             UNIQUE (story_id, rule)
         );
@@ -85,7 +87,7 @@ def m002_deliveries(db: Database) -> None:
             alert_id INTEGER NOT NULL REFERENCES alerts(id),
             target TEXT NOT NULL,       -- the notify target's name; URLs stay in rules.yaml
             url_index INTEGER NOT NULL, -- which of the target's URLs
-            status TEXT NOT NULL DEFAULT 'pending',   -- pending | delivered | failed
+            status TEXT NOT NULL DEFAULT 'pending',   -- pending | held | delivered | failed
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt TEXT NOT NULL, -- not before this (backoff after a failure)
             last_error TEXT,

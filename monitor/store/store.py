@@ -261,20 +261,38 @@ class Store:
                 )
                 if inserted.rowcount:
                     new_alerts.append(rule.rule)
-                    for target, urls in (targets or {}).get(rule.rule, ()):
-                        for index in range(urls):
-                            db.execute(
-                                "INSERT INTO deliveries (alert_id, target, url_index,"
-                                " next_attempt, status) VALUES (?, ?, ?, ?, ?)",
-                                [
-                                    inserted.lastrowid,
-                                    target,
-                                    index,
-                                    iso(moment),
-                                    "held" if rule.rule in digest_rules else "pending",
-                                ],
-                            )
+                    status = "held" if rule.rule in digest_rules else "pending"
+                    wanted = (targets or {}).get(rule.rule, ())
+                    sent = self._add_deliveries(db, inserted.lastrowid, story_id, wanted, status)
+                    if wanted and not sent:
+                        # Every target already has this story from another rule's alert.
+                        db.execute(
+                            "UPDATE alerts SET status = 'covered' WHERE id = ?",
+                            [inserted.lastrowid],
+                        )
             return Recorded(tuple(new_alerts), story_id)
+
+    @staticmethod
+    def _add_deliveries(
+        db: Database,
+        alert_id: int | None,
+        story_id: int,
+        targets: Sequence[tuple[str, int]],
+        status: str,
+    ) -> int:
+        """One delivery per target URL that does not have this story yet (a story reaches a
+        target once, whichever of its rules fired first); how many were added."""
+        added = 0
+        for target, urls in targets:
+            for index in range(urls):
+                added += db.execute(
+                    "INSERT INTO deliveries (alert_id, target, url_index, next_attempt, status)"
+                    " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM deliveries d"
+                    " JOIN alerts a ON a.id = d.alert_id WHERE a.story_id = ? AND d.target = ?"
+                    " AND d.url_index = ? AND d.status != 'failed')",
+                    [alert_id, target, index, iso(now()), status, story_id, target, index],
+                ).rowcount
+        return added
 
     def _story_for(
         self, db: Database, key: StoryKey, title: str, moment: datetime, window: float
