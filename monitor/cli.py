@@ -324,7 +324,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     pending = store.alerts(limit=1000, status="pending")
     failed = store.alerts(limit=1000, status="failed")
     print(f"\n{len(rows)} sources; {len(pending)} alerts pending, {len(failed)} failed")
-    lists = list_snapshots.states(store)
+    lists = store.list_states()
     if lists:
         print("\nlist         version  entities  last refresh               last error")
         for r in lists:

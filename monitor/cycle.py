@@ -76,9 +76,9 @@ class Cycle:
         already recorded is not recorded again)."""
         raised: dict[str, int] = {}
         try:
-            for name, version in snapshots.untold_changes(self.store):
+            for name, version in self.store.untold_list_changes():
                 count = self.monitor.record_list_change(name, version)
-                snapshots.mark_told(self.store, name, version)
+                self.store.mark_list_change_told(name, version)
                 raised[name] = raised.get(name, 0) + count
         except StoreError as e:
             log.error("list changes: %s", e)

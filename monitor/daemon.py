@@ -26,7 +26,6 @@ from monitor.config import Config, Source, load_config
 from monitor.cycle import Cycle
 from monitor.errors import ConfigError
 from monitor.health import HealthServer
-from monitor.lists import snapshots
 from monitor.pipeline import PollReport
 from monitor.sources.fetch import Fetcher
 from monitor.store import StateLock, Store, StoreError
@@ -145,7 +144,7 @@ class Daemon:
         try:
             self.store.check_writable()
             sources = self.store.sources()
-            lists = snapshots.states(self.store)
+            lists = self.store.list_states()
             pending = len(self.store.alerts(limit=10_000, status="pending"))
             failed = len(self.store.alerts(limit=10_000, status="failed"))
         except StoreError as e:

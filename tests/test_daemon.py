@@ -201,7 +201,7 @@ def test_healthz_says_unhealthy_and_why(tmp_path: Path) -> None:
     healthy, details = daemon.health()
     assert not healthy and details["problems"] == ["the scheduler is not running"]
     assert details["sources"] == {} and details["alerts"] == {"pending": 0, "failed": 0}
-    import monitor.store.store as store_module
+    import monitor.store.db as store_module
 
     holder = sqlite3.connect(tmp_path / "state" / "monitor.db", timeout=0)
     holder.execute("BEGIN EXCLUSIVE")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import monitor.store.store as store_module
+import monitor.store.db as store_module
 from monitor.config.load import parse_config
 from monitor.daemon import run_once
 from monitor.pipeline import Monitor, Pipeline, PollReport

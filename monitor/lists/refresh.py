@@ -19,7 +19,7 @@ from monitor.lists.formats import FORMATS, ListFormatError
 from monitor.lists.model import ListEntity
 from monitor.sources.fetch import Fetcher, FetchError
 from monitor.store import Store
-from monitor.store.store import iso, now
+from monitor.store.store import now
 
 MAX_DROP = 0.2  # a new version with 20 % fewer entries than the last is refused as truncated
 RETRY_FAILED = 3600.0  # seconds after a failed refresh before the next try
@@ -40,10 +40,7 @@ class Refreshed:
 
 async def refresh(name: str, spec: ListImport, store: Store, fetcher: Fetcher) -> Refreshed:
     """One list, never raising: the outcome and its message (recorded in the store)."""
-    rows = store.query("SELECT etag, last_modified FROM list_state WHERE list = ?", [name])
-    validators: tuple[str | None, str | None] = (
-        (rows[0]["etag"], rows[0]["last_modified"]) if rows else (None, None)
-    )
+    validators = store.list_validators(name)
     try:
         result, validators = await _refresh(name, spec, store, fetcher, validators)
         error = None
@@ -54,16 +51,9 @@ async def refresh(name: str, spec: ListImport, store: Store, fetcher: Fetcher) -
     if not error:
         metrics.LIST_ENTITIES.labels(name).set(result.entities)
         metrics.LIST_REFRESHED.labels(name).set(time.time())
-    with store.transaction() as db:
-        # The validators change only with an accepted version: after a refused download the
-        # next refresh must fetch it again, not be told "not modified".
-        db.execute(
-            "INSERT INTO list_state (list, etag, last_modified, last_refresh, last_error)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(list) DO UPDATE SET etag = excluded.etag,"
-            " last_modified = excluded.last_modified, last_refresh = excluded.last_refresh,"
-            " last_error = excluded.last_error",
-            [name, *validators, iso(now()), error],
-        )
+    # The validators change only with an accepted version: after a refused download the next
+    # refresh must fetch it again, not be told "not modified".
+    store.record_list_refresh(name, validators, error)
     return result
 
 
@@ -148,11 +138,12 @@ def _beside(url: str, name: str) -> str:
 def due(store: Store, name: str, spec: ListImport) -> bool:
     """Never refreshed, or not for `refresh` seconds; after a failed refresh, an hour is enough
     (a network blip must not cost a day of designations)."""
-    rows = store.query("SELECT last_refresh, last_error FROM list_state WHERE list = ?", [name])
-    if not rows or not rows[0]["last_refresh"]:
+    last_refresh = store.list_refresh(name)
+    if last_refresh is None:
         return True
-    last = datetime.fromisoformat(rows[0]["last_refresh"])
-    wait = min(spec.refresh, RETRY_FAILED) if rows[0]["last_error"] else spec.refresh
+    when, error = last_refresh
+    last = datetime.fromisoformat(when)
+    wait = min(spec.refresh, RETRY_FAILED) if error else spec.refresh
     return (now() - last).total_seconds() >= wait
 
 

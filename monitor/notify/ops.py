@@ -41,7 +41,7 @@ async def check_sources(store: Store, config: Config, send: Send = apprise_send)
 async def check_lists(store: Store, config: Config, send: Send = apprise_send) -> int:
     """A list that cannot be refreshed is an incident until a refresh succeeds again."""
     announced = 0
-    for row in store.query("SELECT list, last_error FROM list_state ORDER BY list"):
+    for row in store.list_states():
         key = f"list:{row['list']}"
         if row["last_error"]:
             detail = f"list {row['list']} cannot be refreshed: {row['last_error']}"
