@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+import json
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
 
 Field = Literal["title", "body"]
 FIELDS: tuple[Field, ...] = ("title", "body")
@@ -22,6 +23,14 @@ class Article:
 
     def text(self, field: Field) -> str:
         return self.title if field == "title" else self.body
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        known = {f.name for f in fields(cls)}
+        return cls(**{"id": "", **{k: v for k, v in data.items() if k in known}})
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,24 @@ class Hit:
             }
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Hit:
+        ref = data.get("list")
+        return cls(
+            data["watchlist"],
+            data["entry"],
+            data["alias"],
+            data["text"],
+            data["field"],
+            int(data["start"]),
+            int(data["end"]),
+            float(data["score"]),
+            ListRef(ref["list"], ref["id"], tuple(ref["programs"]), ref.get("link"))
+            if ref
+            else None,
+            bool(data.get("weak")),
+        )
+
 
 @dataclass(frozen=True)
 class ConditionResult:
@@ -100,3 +127,52 @@ class MatchResult:
     @property
     def fired(self) -> tuple[str, ...]:
         return tuple(r.rule for r in self.rules if r.fired)
+
+
+@dataclass(frozen=True)
+class ListChange:
+    """One entry a new version of an official list added, removed or changed."""
+
+    change: str  # added | removed | changed
+    name: str
+    programs: tuple[str, ...] = ()
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class AlertPayload:
+    """What an alert carries through the outbox to its message, stored with it as JSON."""
+
+    article: Article
+    reason: str = ""
+    hits: tuple[Hit, ...] = ()  # everything the article names
+    evidence: tuple[Hit, ...] = ()  # what made the rule fire
+    changes: tuple[ListChange, ...] = ()  # a list-change alert's first entries
+    more_changes: int = 0  # and how many more
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {
+            "article": self.article.as_dict(),
+            "reason": self.reason,
+            "hits": [h.as_dict() for h in self.hits],
+            "evidence": [h.as_dict() for h in self.evidence],
+        }
+        if self.changes or self.more_changes:
+            data["changes"] = [vars(c) | {"programs": list(c.programs)} for c in self.changes]
+            data["more_changes"] = self.more_changes
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> AlertPayload:
+        data = json.loads(text)
+        return cls(
+            Article.from_dict(data.get("article") or {}),
+            data.get("reason") or "",
+            tuple(Hit.from_dict(h) for h in data.get("hits") or ()),
+            tuple(Hit.from_dict(h) for h in data.get("evidence") or ()),
+            tuple(
+                ListChange(c["change"], c["name"], tuple(c["programs"]), c.get("link"))
+                for c in data.get("changes") or ()
+            ),
+            int(data.get("more_changes") or 0),
+        )

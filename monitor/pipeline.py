@@ -18,7 +18,7 @@ from monitor.lists import snapshots
 from monitor.lists.model import ListEntity
 from monitor.lists.watchlist import stored_lists, with_lists
 from monitor.matching import Matcher
-from monitor.models import Article, MatchResult, RuleResult
+from monitor.models import Article, ListChange, MatchResult, RuleResult
 from monitor.notify.deliver import targets_of
 from monitor.rules import evaluate_all
 from monitor.sources.canonical import canonical_url
@@ -282,21 +282,12 @@ class Monitor:
                 )
                 for e in group[:100]
             ]
-            details = {
-                "changes": [
-                    {"change": label, "name": e.caption, "programs": list(e.programs)}
-                    | {"link": e.link}
-                    for label, group in (
-                        ("added", added),
-                        ("removed", removed),
-                        ("changed", changed),
-                    )
-                    for e in group[:SHOWN_CHANGES]
-                ],
-                "more_changes": sum(
-                    max(0, len(g) - SHOWN_CHANGES) for g in (added, removed, changed)
-                ),
-            }
+            changes = tuple(
+                ListChange(label, e.caption, e.programs, e.link)
+                for label, group in (("added", added), ("removed", removed), ("changed", changed))
+                for e in group[:SHOWN_CHANGES]
+            )
+            more = sum(max(0, len(g) - SHOWN_CHANGES) for g in (added, removed, changed))
             article = Article(
                 id=f"{name}:v{version}",
                 title=title,
@@ -317,7 +308,8 @@ class Monitor:
                 self._targets,
                 self._digest_rules,
                 own_story=True,
-                details=details,
+                changes=changes,
+                more_changes=more,
             )
             raised += len(recorded.new_alerts)
         return raised

@@ -11,6 +11,7 @@ import yaml
 
 from monitor.config.load import parse_config
 from monitor.cycle import Cycle
+from monitor.models import AlertPayload, Article
 from monitor.notify.message import alert_message
 from monitor.pipeline import Monitor, Pipeline
 from monitor.sources.fetch import Fetcher
@@ -187,7 +188,7 @@ def test_a_hostile_link_never_becomes_a_link_of_its_own() -> None:
     assert safe_url("https://bücher.example/ü") == "https://xn--bcher-kva.example/%C3%BC"
     message = alert_message(
         {"rule": "r", "severity": "high", "title": "t"},
-        {"article": {"title": "Headline", "url": "javascript:alert(1)"}, "hits": []},
+        AlertPayload(Article("a", "Headline", url="javascript:alert(1)")),
         [],
     )
     assert message.plain().startswith("Headline\n") and "javascript" not in message.html()
@@ -408,3 +409,22 @@ def test_a_story_reaches_a_target_once_whichever_rules_fire(
     statuses = sorted(a["status"] for a in store.alerts())
     store.close()
     assert statuses == ["covered", "delivered"]
+
+
+def test_the_payload_travels_through_the_outbox_unchanged() -> None:
+    """What an alert carries (article, hits with their list entries, a list's changes) is read
+    back from the store's JSON as it was written."""
+    from monitor.models import Hit, ListChange, ListRef
+
+    ref = ListRef("ofac_sdn", "12927", ("SDGT", "IFSR"), "https://example.org/12927")
+    hit = Hit("ofac_sdn", "MAHAN AIR [12927]", "mahan air", "Mahan Air", "title", 0, 9, 97.5, ref)
+    weak = Hit("ofac_sdn", "WAGNER", "wagner", "Wagner", "body", 3, 9, 100.0, weak=True)
+    payload = AlertPayload(
+        Article("a", "Mahan Air", "body", url="https://n.example/a", lang="en"),
+        "reason",
+        (hit, weak),
+        (hit,),
+        (ListChange("added", "NEW LLC", ("RUSSIA-EO14024",), None),),
+        4,
+    )
+    assert AlertPayload.from_json(payload.to_json()) == payload

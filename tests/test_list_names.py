@@ -12,7 +12,7 @@ from bench.eval_names import rates
 from bench.official_lists import official_lists
 from monitor.config.load import parse_config
 from monitor.lists.names import entity_aliases, variants
-from monitor.models import Article, Hit
+from monitor.models import AlertPayload, Article, Hit
 from monitor.notify.message import alert_message
 from monitor.pipeline import Pipeline
 from monitor.rules.explain import explain
@@ -189,10 +189,7 @@ def test_the_alert_names_the_listed_entry_with_its_programs_and_its_link() -> No
     article = Article("a", "New sanctions on Mahan Air", url="https://news.example/m")
     result = pipeline().match(article)
     [rule] = [r for r in result.rules if r.fired]
-    payload = {
-        "article": {"title": article.title, "url": article.url, "body": ""},
-        "hits": [h.as_dict() for h in rule.evidence],
-    }
+    payload = AlertPayload(article, hits=rule.evidence)
     alert = {"rule": rule.rule, "severity": "high", "title": article.title}
     message = alert_message(alert, payload, [])
     link = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id=12927"

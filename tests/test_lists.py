@@ -17,7 +17,7 @@ from monitor.lists import snapshots
 from monitor.lists.formats import read_ofac_csv, read_opensanctions_csv, read_un_xml
 from monitor.lists.model import ListEntity
 from monitor.lists.refresh import due, refresh
-from monitor.models import Article
+from monitor.models import AlertPayload, Article, ListChange
 from monitor.notify.message import alert_message
 from monitor.pipeline import Pipeline
 from monitor.sources.fetch import Fetcher
@@ -290,7 +290,7 @@ def test_a_list_change_raises_one_alert(tmp_path: Path) -> None:
     assert "added: NEW LISTED TRADING LLC (RUSSIA-EO14024)" in body
     assert "OTHER PROGRAM LLC" not in body  # another program: not this rule's business
     # the message names the entry, with its program and a link to it on the list
-    message = alert_message(alert, json.loads(alert["payload"]), []).plain()
+    message = alert_message(alert, AlertPayload.from_json(alert["payload"]), []).plain()
     link = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id=99999"
     assert f"added: NEW LISTED TRADING LLC <{link}> (RUSSIA-EO14024)" in message
     third = run_cli("lists", "refresh", "--rules", str(path), "--state", state)
@@ -302,11 +302,8 @@ def test_a_list_change_raises_one_alert(tmp_path: Path) -> None:
 def test_a_list_change_message_names_the_first_entries_and_counts_the_rest() -> None:
     from monitor.pipeline import SHOWN_CHANGES
 
-    changes = [
-        {"change": "added", "name": f"ENTRY {i}", "programs": ["IRAN"], "link": None}
-        for i in range(SHOWN_CHANGES)
-    ]
-    payload = {"article": {"title": "l"}, "hits": [], "changes": changes, "more_changes": 190}
+    changes = tuple(ListChange("added", f"ENTRY {i}", ("IRAN",)) for i in range(SHOWN_CHANGES))
+    payload = AlertPayload(Article("l", "l"), changes=changes, more_changes=190)
     text = alert_message({"rule": "r", "severity": "high"}, payload, []).plain()
     assert "added: ENTRY 0 (IRAN)\nadded: ENTRY 1 (IRAN)" in text
     assert text.count("added: ") == SHOWN_CHANGES and "and 190 more" in text

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from monitor.models import AlertPayload, Article, Hit
 from monitor.notify.deliver import apprise_send
 from monitor.notify.message import alert_message, cut
 from tests.conftest import ROOT
@@ -83,39 +84,16 @@ def wire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def message() -> object:
-    hits = [
-        {
-            "watchlist": "countries",
-            "entry": "Russia",
-            "alias": "Rosneft",
-            "text": "Rosneft",
-            "field": "title",
-            "start": 16,
-            "end": 23,
-            "score": 100.0,
-        },
-        {
-            "watchlist": "sanctions_terms",
-            "entry": "sanctions",
-            "alias": "sanction*",
-            "text": "sanctions",
-            "field": "title",
-            "start": 5,
-            "end": 14,
-            "score": 100.0,
-        },
-    ]
+    hits = (
+        Hit("countries", "Russia", "Rosneft", "Rosneft", "title", 16, 23, 100.0),
+        Hit("sanctions_terms", "sanctions", "sanction*", "sanctions", "title", 5, 14, 100.0),
+    )
+    article = Article(
+        "a", HEADLINE, url="https://news.example/a?x=1&y=2", source="Example News", lang="en"
+    )
     return alert_message(
         {"rule": "sanctions-country", "severity": "high", "title": HEADLINE},
-        {
-            "article": {
-                "title": HEADLINE,
-                "url": "https://news.example/a?x=1&y=2",
-                "source": "Example News",
-                "lang": "en",
-            },
-            "hits": hits,
-        },
+        AlertPayload(article, hits=hits),
         ["Example News", "Other Wire"],
     )
 
@@ -137,25 +115,13 @@ LINK = "http://host/a/h6>)**INJECTED**[Verify your account](<https://evil.exampl
 
 def hostile_message(headline: str) -> object:
     start = headline.find("Russia")
-    hits = (
-        []
-        if start < 0
-        else [
-            {
-                "watchlist": "countries",
-                "entry": "Russia",
-                "alias": "Russia",
-                "text": "Russia",
-                "field": "title",
-                "start": start,
-                "end": start + 6,
-                "score": 100.0,
-            }
-        ]
-    )
+    found = Hit("countries", "Russia", "Russia", "Russia", "title", start, start + 6, 100.0)
     return alert_message(
         {"rule": "sanctions-country", "severity": "high", "title": headline},
-        {"article": {"title": headline, "url": LINK, "source": "Example"}, "hits": hits},
+        AlertPayload(
+            Article("a", headline, url=LINK, source="Example"),
+            hits=() if start < 0 else (found,),
+        ),
         [],
     )
 

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
+from monitor.models import AlertPayload
 from monitor.notify.message import named_entries
 from monitor.store import Store
 
 
 def format_alert(alert: dict[str, Any]) -> str:
-    payload = json.loads(alert["payload"])
-    article = payload["article"]
-    where = " · ".join(filter(None, [article.get("source"), article.get("lang")]))
+    payload = AlertPayload.from_json(alert["payload"])
+    article = payload.article
+    where = " · ".join(filter(None, [article.source, article.lang]))
     lines = [
-        f"ALERT [{alert['severity']}] {alert['rule']}: {article.get('title') or alert['title']}",
-        f"    {where}  {article.get('url') or ''}".rstrip(),
-        f"    {named_entries(payload['hits'])}",
+        f"ALERT [{alert['severity']}] {alert['rule']}: {article.title or alert['title']}",
+        f"    {where}  {article.url or ''}".rstrip(),
+        f"    {named_entries(payload.hits)}",
     ]
     return "\n".join(lines)
 

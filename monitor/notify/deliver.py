@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import logging
 import os
 import random
@@ -32,6 +31,7 @@ import requests
 
 from monitor import metrics
 from monitor.config import Config
+from monitor.models import AlertPayload
 from monitor.notify.message import DEFAULT_TEMPLATE, Message, alert_message, digest_messages
 from monitor.sources.fetch import parse_retry_after
 from monitor.store import Store
@@ -151,7 +151,7 @@ async def deliver_due(
             metrics.DELIVERIES.labels(row["target"], "held").inc()
             held += 1
             continue
-        payload = json.loads(row["payload"])
+        payload = AlertPayload.from_json(row["payload"])
         outlets = sorted({c["source"] for c in store.story_copies(row["story_id"])})
         message = alert_message(row, payload, outlets, config.settings.template or DEFAULT_TEMPLATE)
         started = time.monotonic()

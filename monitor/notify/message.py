@@ -7,12 +7,12 @@ headline such as `U.S. sanctions *Rosneft* traders_in [Dubai] <oil>` arrives as 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from monitor.config.model import template_fields
+from monitor.models import AlertPayload, Article, Hit, ListChange
 from monitor.notify.render import Message, Paragraph, Span, safe_url
 
 __all__ = ["DEFAULT_TEMPLATE", "Message", "alert_message", "digest_messages", "named_entries"]
@@ -32,31 +32,31 @@ DEFAULT_TEMPLATE = (
 
 def alert_message(
     alert: dict[str, Any],
-    payload: dict[str, Any],
+    payload: AlertPayload,
     outlets: Sequence[str],
     template: str = DEFAULT_TEMPLATE,
 ) -> Message:
-    article = payload["article"]
-    headline = " ".join((article.get("title") or alert.get("title") or "(no headline)").split())
-    url = safe_url(article.get("url"))
-    parts = (article.get("source"), article.get("published"), article.get("lang"))
-    others = [o for o in outlets if o != article.get("source")]
+    article = payload.article
+    headline = " ".join((article.title or alert.get("title") or "(no headline)").split())
+    url = safe_url(article.url)
+    parts = (article.source, article.published, article.lang)
+    others = [o for o in outlets if o != article.source]
     shown = cut(headline, _HEADLINE)
     values: dict[str, tuple[Span, ...]] = {
         "headline": (Span(shown),),
         "url": (Span(url, url=url),) if url else (),
         "link": (Span(shown, url=url),),
         "where": (Span(" · ".join(x for x in parts if x)),),
-        "outlet": (Span(article.get("source") or ""),),
-        "published": (Span(article.get("published") or ""),),
-        "lang": (Span(article.get("lang") or ""),),
+        "outlet": (Span(article.source or ""),),
+        "published": (Span(article.published or ""),),
+        "lang": (Span(article.lang or ""),),
         "rule": (Span(alert["rule"]),),
         "severity": (Span(alert["severity"]),),
-        "entries": (Span(cut(named_entries(payload["hits"]), _ENTRIES)),),
-        "snippet": _snippet(article, payload.get("evidence") or payload["hits"]),
+        "entries": (Span(cut(named_entries(payload.hits), _ENTRIES)),),
+        "snippet": _snippet(article, payload.evidence or payload.hits),
         "also": (Span(", ".join(others)),),
-        "listed": listed_entries(payload["hits"]),
-        "changes": list_changes(payload.get("changes") or [], payload.get("more_changes") or 0),
+        "listed": listed_entries(payload.hits),
+        "changes": list_changes(payload.changes, payload.more_changes),
     }
     paragraphs = tuple(
         _fill(p, values)
@@ -93,40 +93,34 @@ def cut(text: str, most: int) -> str:
     return text[: most - 1].rsplit(" ", 1)[0].rstrip() + "…"
 
 
-def named_entries(hits: list[dict[str, Any]]) -> str:
+def named_entries(hits: Sequence[Hit]) -> str:
     """`Russia (Rusia), Iran, United States (AS) · sanctions (sanksi)`: each watchlist's entries
     in English with the words the article used, the watchlists in the order first seen; an
     official list's entries with their programs: `ofac_sdn: MAHAN AIR [18143] [SDGT, IFSR]`."""
     groups: dict[str, dict[str, list[str]]] = {}
     for hit in hits:
-        listed = hit.get("list")
-        label = hit["entry"] + (f" [{', '.join(listed['programs'])}]" if listed else "")
-        words = groups.setdefault(hit["watchlist"], {}).setdefault(label, [])
-        if hit["text"].casefold() != hit["entry"].casefold() and hit["text"] not in words:
-            words.append(hit["text"])
+        label = hit.entry + (f" [{', '.join(hit.ref.programs)}]" if hit.ref else "")
+        words = groups.setdefault(hit.watchlist, {}).setdefault(label, [])
+        if hit.text.casefold() != hit.entry.casefold() and hit.text not in words:
+            words.append(hit.text)
+    listed = {h.watchlist for h in hits if h.ref}
     return " · ".join(
-        (
-            f"{watchlist}: "
-            if any(h.get("list") and h["watchlist"] == watchlist for h in hits)
-            else ""
-        )
+        (f"{watchlist}: " if watchlist in listed else "")
         + ", ".join(f"{e} ({', '.join(w[:3])})" if w else e for e, w in entries.items())
         for watchlist, entries in groups.items()
     )
 
 
-def listed_entries(hits: list[dict[str, Any]]) -> tuple[Span, ...]:
+def listed_entries(hits: Sequence[Hit]) -> tuple[Span, ...]:
     """The official lists' entries named, each linked to its entry on the list where the list
     gives one: `MAHAN AIR` (linked) ` (ofac_sdn: SDGT, IFSR)`."""
     seen: dict[tuple[str, str], tuple[Span, ...]] = {}
     for hit in hits:
-        listed = hit.get("list")
-        if not listed or (listed["list"], listed["id"]) in seen:
+        if hit.ref is None or (hit.ref.list, hit.ref.id) in seen:
             continue
-        name = hit["entry"].rsplit(" [", 1)[0]
-        where = f"{listed['list']}: {', '.join(listed['programs'])}".rstrip(": ")
-        seen[(listed["list"], listed["id"])] = (
-            Span(name, url=safe_url(listed.get("link"))),
+        where = f"{hit.ref.list}: {', '.join(hit.ref.programs)}".rstrip(": ")
+        seen[(hit.ref.list, hit.ref.id)] = (
+            Span(hit.entry.rsplit(" [", 1)[0], url=safe_url(hit.ref.link)),
             Span(f" ({where})"),
         )
     spans: list[Span] = []
@@ -135,15 +129,15 @@ def listed_entries(hits: list[dict[str, Any]]) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-def list_changes(changes: list[dict[str, Any]], more: int) -> tuple[Span, ...]:
+def list_changes(changes: Sequence[ListChange], more: int) -> tuple[Span, ...]:
     """A list-change alert's entries, a line each, linked to the list: `added: NAME (PROGRAMS)`,
     then how many more there are."""
     spans: list[Span] = []
     for change in changes:
         spans += [
-            Span(f"{change['change']}: "),
-            Span(change["name"], url=safe_url(change.get("link"))),
-            Span(f" ({', '.join(change['programs'])})\n" if change["programs"] else "\n"),
+            Span(f"{change.change}: "),
+            Span(change.name, url=safe_url(change.link)),
+            Span(f" ({', '.join(change.programs)})\n" if change.programs else "\n"),
         ]
     if more:
         spans.append(Span(f"and {more} more (sanctions-monitor lists diff)"))
@@ -152,13 +146,13 @@ def list_changes(changes: list[dict[str, Any]], more: int) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-def _snippet(article: dict[str, Any], hits: list[dict[str, Any]]) -> tuple[Span, ...]:
+def _snippet(article: Article, hits: Sequence[Hit]) -> tuple[Span, ...]:
     """The stretch of text around the first hits of one field, matched words in bold."""
     if not hits:
         return ()
-    field = hits[0]["field"]
-    text = article.get(field) or ""
-    spans = sorted({(h["start"], h["end"]) for h in hits if h["field"] == field})
+    field = hits[0].field
+    text = article.text(field)
+    spans = sorted({(h.start, h.end) for h in hits if h.field == field})
     start = max(0, spans[0][0] - _SNIPPET)
     end = min(len(text), spans[0][1] + _SNIPPET)
     out, pos = [Span("…")] if start else [], start
@@ -183,9 +177,9 @@ def digest_messages(
     each part with the alerts it lists."""
     items = []
     for alert in alerts:
-        article = json.loads(alert["payload"])["article"]
-        headline = cut(" ".join((article.get("title") or alert["title"]).split()), 300)
-        url = safe_url(article.get("url"))
+        article = AlertPayload.from_json(alert["payload"]).article
+        headline = cut(" ".join((article.title or alert["title"]).split()), 300)
+        url = safe_url(article.url)
         line = (Span("- "), Span(headline, url=url), Span(f" ({alert['rule']})"))
         # Services count what the reader sees, which the plain text is (and a line end).
         size = len(Message("", (Paragraph(line),)).plain()) + 1

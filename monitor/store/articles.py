@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from sqlite_utils import Database
 
-from monitor.models import Article, MatchResult
+from monitor.models import AlertPayload, Article, ListChange, MatchResult
 from monitor.store.db import Connection, iso, now
 from monitor.stories import StoryKey, same_story
 
@@ -92,7 +92,8 @@ class ArticlesStore(Connection):
         targets: Mapping[str, Sequence[tuple[str, int]]] | None = None,
         digest_rules: frozenset[str] = frozenset(),
         own_story: bool = False,  # never a copy of another story (a list change)
-        details: Mapping[str, Any] | None = None,  # more for the message (a list's changes)
+        changes: tuple[ListChange, ...] = (),  # a list-change alert's entries
+        more_changes: int = 0,
     ) -> Recorded:
         """Store a new (or edited) article and, if it fired rules, its story and new alerts,
         all in one transaction: an alert exists exactly when its match does."""
@@ -136,13 +137,9 @@ class ArticlesStore(Connection):
             for rule in result.rules:
                 if not rule.fired:
                     continue
-                payload = {
-                    "article": {k: v for k, v in vars(article).items() if v},
-                    "reason": rule.reason,
-                    "hits": [h.as_dict() for h in result.hits],  # everything the article names
-                    "evidence": [h.as_dict() for h in rule.evidence],  # what made it fire
-                    **(details or {}),
-                }
+                payload = AlertPayload(
+                    article, rule.reason, result.hits, rule.evidence, changes, more_changes
+                )
                 inserted = db.execute(
                     "INSERT OR IGNORE INTO alerts (story_id, rule, severity, article_id,"
                     " created_at, payload) VALUES (?, ?, ?, ?, ?, ?)",
@@ -152,7 +149,7 @@ class ArticlesStore(Connection):
                         severities.get(rule.rule, "medium"),
                         article_id,
                         iso(moment),
-                        json.dumps(payload, ensure_ascii=False),
+                        payload.to_json(),
                     ],
                 )
                 if inserted.rowcount:
