@@ -63,3 +63,56 @@ def test_sigkill_during_delivery_loses_nothing(
         daemon.close()
     titles = [m["title"] for m in capture.received]
     assert len(titles) - len(HEADLINES) <= kills, titles
+
+
+def test_sigkill_during_digests_loses_nothing(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    """Ten stories at once and a flood limit of two: two single alerts, the rest in a digest.
+    Killed again and again mid-send, the daemon still delivers every headline; the only
+    repeats are whole messages that were in flight at a kill."""
+    items = [(f"g{i}", h, f"http://127.0.0.1/n/{i}", h + ".") for i, h in enumerate(HEADLINES)]
+    url = feed_server.route("/f.xml", rss(*items))
+    rules = tmp_path / "rules.yaml"
+    rules_file(rules, f"  - {{name: wire, url: '{url}', fetch_body: false}}\n")
+    text = rules.read_text(encoding="utf-8").replace(
+        "default: ${MONITOR_NOTIFY_URL:-}", f"default: {capture.url()}"
+    )
+    rules.write_text(text.replace("\nsettings:\n", "\nsettings:\n  flood_limit: 2\n"), "utf-8")
+    capture.delay = 0.3
+    state = str(tmp_path / "state")
+    kills = 0
+    for target in (1, 2, 3):
+        daemon = Process("run", "--rules", str(rules), "--state", state)
+        reached = capture.wait_until(lambda c, t=target: c.attempts >= t, timeout=30)
+        daemon.proc.send_signal(signal.SIGKILL)
+        daemon.proc.wait(timeout=10)
+        daemon.close()
+        kills += 1
+        assert reached, "the daemon delivered nothing before the kill"
+    capture.delay = 0.0
+
+    def headlines(c: CaptureServer) -> list[str]:
+        return [h for m in c.received for h in headlines_of(m["title"], m["message"])]
+
+    daemon = Process("run", "--rules", str(rules), "--state", state)
+    try:
+        assert capture.wait_until(lambda c: set(headlines(c)) >= set(HEADLINES), timeout=60), (
+            f"not every alert arrived: {[m['title'] for m in capture.received]}"
+        )
+        daemon.proc.send_signal(signal.SIGTERM)
+        assert daemon.proc.wait(timeout=10) == 0
+    finally:
+        daemon.close()
+    messages = [(m["title"], m["message"]) for m in capture.received]
+    assert len(messages) - len(set(messages)) <= kills, [t for t, _ in messages]
+    # a headline arrives twice only inside a repeated message
+    once = {h for t, body in set(messages) for h in headlines_of(t, body)}
+    assert once == set(HEADLINES)
+    assert sum(len(headlines_of(t, b)) for t, b in set(messages)) == len(HEADLINES)
+
+
+def headlines_of(title: str, body: str) -> list[str]:
+    if "DIGEST" not in title:
+        return [title.split("] ", 1)[1]]
+    return [line[2:].split(" <", 1)[0] for line in body.splitlines()]
