@@ -28,9 +28,15 @@ HEADLINES = [
 ]
 
 
-def test_sigkill_during_delivery_loses_nothing(
-    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
-) -> None:
+def killed_while_sending(
+    feed_server: FeedServer,
+    capture: CaptureServer,
+    tmp_path: Path,
+    kill_at: tuple[int, ...],
+    settings: str = "",
+) -> tuple[Path, str, int]:
+    """The ten stories in a feed and the daemon killed (SIGKILL) once the notifier has seen
+    each of KILL_AT attempts: (rules, state folder, kills)."""
     items = [(f"g{i}", h, f"http://127.0.0.1/n/{i}", h + ".") for i, h in enumerate(HEADLINES)]
     url = feed_server.route("/f.xml", rss(*items))
     rules = tmp_path / "rules.yaml"
@@ -38,19 +44,24 @@ def test_sigkill_during_delivery_loses_nothing(
     text = rules.read_text(encoding="utf-8").replace(
         "default: ${MONITOR_NOTIFY_URL:-}", f"default: {capture.url()}"
     )
-    rules.write_text(text, encoding="utf-8")
+    rules.write_text(text.replace("\nsettings:\n", f"\nsettings:\n{settings}"), "utf-8")
     capture.delay = 0.3  # each acknowledgement takes a while: kills land mid-send
     state = str(tmp_path / "state")
-    kills = 0
-    for target in (1, 3, 5, 7):
+    for target in kill_at:
         daemon = Process("run", "--rules", str(rules), "--state", state)
         reached = capture.wait_until(lambda c, t=target: c.attempts >= t, timeout=30)
         daemon.proc.send_signal(signal.SIGKILL)
         daemon.proc.wait(timeout=10)
         daemon.close()
-        kills += 1
         assert reached, "the daemon delivered nothing before the kill"
     capture.delay = 0.0
+    return rules, state, len(kill_at)
+
+
+def test_sigkill_during_delivery_loses_nothing(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    rules, state, kills = killed_while_sending(feed_server, capture, tmp_path, (1, 3, 5, 7))
     daemon = Process("run", "--rules", str(rules), "--state", state)
     try:
         assert capture.wait_until(
@@ -71,26 +82,9 @@ def test_sigkill_during_digests_loses_nothing(
     """Ten stories at once and a flood limit of two: two single alerts, the rest in a digest.
     Killed again and again mid-send, the daemon still delivers every headline; the only
     repeats are whole messages that were in flight at a kill."""
-    items = [(f"g{i}", h, f"http://127.0.0.1/n/{i}", h + ".") for i, h in enumerate(HEADLINES)]
-    url = feed_server.route("/f.xml", rss(*items))
-    rules = tmp_path / "rules.yaml"
-    rules_file(rules, f"  - {{name: wire, url: '{url}', fetch_body: false}}\n")
-    text = rules.read_text(encoding="utf-8").replace(
-        "default: ${MONITOR_NOTIFY_URL:-}", f"default: {capture.url()}"
+    rules, state, kills = killed_while_sending(
+        feed_server, capture, tmp_path, (1, 2, 3), settings="  flood_limit: 2\n"
     )
-    rules.write_text(text.replace("\nsettings:\n", "\nsettings:\n  flood_limit: 2\n"), "utf-8")
-    capture.delay = 0.3
-    state = str(tmp_path / "state")
-    kills = 0
-    for target in (1, 2, 3):
-        daemon = Process("run", "--rules", str(rules), "--state", state)
-        reached = capture.wait_until(lambda c, t=target: c.attempts >= t, timeout=30)
-        daemon.proc.send_signal(signal.SIGKILL)
-        daemon.proc.wait(timeout=10)
-        daemon.close()
-        kills += 1
-        assert reached, "the daemon delivered nothing before the kill"
-    capture.delay = 0.0
 
     def headlines(c: CaptureServer) -> list[str]:
         return [h for m in c.received for h in headlines_of(m["title"], m["message"])]

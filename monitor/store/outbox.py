@@ -50,12 +50,7 @@ class OutboxStore(Connection):
         try:
             with self.transaction() as db:
                 for row in db.query(due, [iso(moment), iso(moment), *skip]):
-                    claimed = db.execute(
-                        "UPDATE deliveries SET claimed_by = ?, claimed_until = ? WHERE id = ?"
-                        " AND (claimed_until IS NULL OR claimed_until < ?)",
-                        [owner, iso(moment + timedelta(seconds=lease)), row["id"], iso(moment)],
-                    )
-                    if claimed.rowcount:
+                    if _claim(db, row["id"], owner, lease, moment):
                         return self._delivery(db, row["id"])
             return None
         except StoreError as e:
@@ -193,22 +188,30 @@ class OutboxStore(Connection):
         """Claim these deliveries for OWNER for LEASE seconds; the ones won (not claimed by
         another sender meanwhile)."""
         moment = now()
-        won = []
         with self.transaction() as db:
-            for delivery_id in delivery_ids:
-                if db.execute(
-                    "UPDATE deliveries SET claimed_by = ?, claimed_until = ? WHERE id = ?"
-                    " AND (claimed_until IS NULL OR claimed_until < ?)",
-                    [owner, iso(moment + timedelta(seconds=lease)), delivery_id, iso(moment)],
-                ).rowcount:
-                    won.append(delivery_id)
-        return won
+            return [d for d in delivery_ids if _claim(db, d, owner, lease, moment)]
 
     def digest_failed(
         self, deliveries: Sequence[tuple[int, int]], error: str, retry_at: datetime | None
     ) -> None:
         """A digest was not acknowledged: its deliveries wait until `retry_at`, held for the
         next digest, or are failed for good (None)."""
+        self._failed(deliveries, error, retry_at, "held")
+
+    def delivery_failed(
+        self, delivery_id: int, alert_id: int, error: str, retry_at: datetime | None
+    ) -> None:
+        """Retry at `retry_at`, or give up (None): the delivery is marked failed."""
+        self._claimed_in_memory.discard(delivery_id)
+        self._failed([(delivery_id, alert_id)], error, retry_at, "pending")
+
+    def _failed(
+        self,
+        deliveries: Sequence[tuple[int, int]],
+        error: str,
+        retry_at: datetime | None,
+        waiting: str,
+    ) -> None:
         with self.transaction() as db:
             for delivery_id, alert_id in deliveries:
                 db.execute(
@@ -217,31 +220,12 @@ class OutboxStore(Connection):
                     " claimed_until = NULL WHERE id = ?",
                     [
                         error,
-                        "held" if retry_at else "failed",
+                        waiting if retry_at else "failed",
                         iso(retry_at) if retry_at else None,
                         delivery_id,
                     ],
                 )
                 self._settle(db, alert_id)
-
-    def delivery_failed(
-        self, delivery_id: int, alert_id: int, error: str, retry_at: datetime | None
-    ) -> None:
-        """Retry at `retry_at`, or give up (None): the delivery is marked failed."""
-        self._claimed_in_memory.discard(delivery_id)
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, status = ?,"
-                " next_attempt = COALESCE(?, next_attempt), claimed_by = NULL,"
-                " claimed_until = NULL WHERE id = ?",
-                [
-                    error,
-                    "pending" if retry_at else "failed",
-                    iso(retry_at) if retry_at else None,
-                    delivery_id,
-                ],
-            )
-            self._settle(db, alert_id)
 
     @staticmethod
     def _settle(db: Database, alert_id: int) -> None:
@@ -253,3 +237,14 @@ class OutboxStore(Connection):
         if not states & {"pending", "held"}:
             status = "failed" if "failed" in states else "delivered"
             db.execute("UPDATE alerts SET status = ? WHERE id = ?", [status, alert_id])
+
+
+def _claim(db: Database, delivery_id: int, owner: str, lease: float, moment: datetime) -> bool:
+    """One conditional UPDATE: two senders never both win a delivery."""
+    return bool(
+        db.execute(
+            "UPDATE deliveries SET claimed_by = ?, claimed_until = ? WHERE id = ?"
+            " AND (claimed_until IS NULL OR claimed_until < ?)",
+            [owner, iso(moment + timedelta(seconds=lease)), delivery_id, iso(moment)],
+        ).rowcount
+    )
