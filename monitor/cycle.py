@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Callable
 
 from monitor.config import Config, Source
@@ -65,8 +66,7 @@ class Cycle:
         self.refreshed = results
         if any(r.version for r in results):
             self.monitor.rebuild(self.config)
-        raised = self.raise_list_changes()
-        return {n: leftover.get(n, 0) + raised.get(n, 0) for n in leftover.keys() | raised.keys()}
+        return dict(Counter(leftover) + Counter(self.raise_list_changes()))
 
     def raise_list_changes(self) -> dict[str, int]:
         """The list-change alerts of every stored version whose change has not been raised yet.
