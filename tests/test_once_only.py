@@ -176,3 +176,65 @@ def test_a_kill_just_after_a_new_list_version_still_raises_its_change_once(
     assert first.stdout.count("ALERT [medium] changes: ofac_sdn: 1 entry added") == 1, first.stdout
     again = run_cli("once", "--rules", str(rules), "--state", str(state))
     assert "ALERT" not in again.stdout
+
+
+def test_sigkill_during_list_refreshes_raises_every_change_once(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """`lists refresh` killed again and again while it downloads: nothing half-stored, and each
+    new version, once a refresh gets through, raises its list-change alert exactly once."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    from tests.conftest import ROOT
+
+    sample = (FIXTURES / "lists/ofac_sdn_sample/sdn.csv").read_bytes()
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        yaml.safe_dump(
+            {
+                "watchlists": {
+                    "ofac_sdn": {
+                        "import": {"format": "ofac-csv", "url": feed_server.url("/o/sdn.csv")}
+                    }
+                },
+                "rules": [{"name": "changes", "list_changes": {"lists": ["ofac_sdn"]}}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    state = str(tmp_path / "state")
+    command = [sys.executable, "-m", "monitor", "lists", "refresh"]
+    command += ["--rules", str(rules), "--state", state]
+
+    def killed_mid_download(body: bytes) -> None:
+        feed_server.slow_drip("/o/sdn.csv", body, interval=0.05)
+        for _ in range(3):
+            seen = len(feed_server.requests)
+            proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            assert feed_server.wait_for_requests(seen + 1, timeout=30)
+            proc.kill()
+            proc.wait(timeout=10)
+            assert proc.stdout is not None and "version" not in proc.stdout.read()
+            proc.stdout.close()
+
+    def refreshed(body: bytes) -> str:
+        feed_server.route("/o/sdn.csv", body, content_type="text/csv")
+        done = run_cli("lists", "refresh", "--rules", str(rules), "--state", state)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    killed_mid_download(sample)
+    assert "version 1: 5 entries" in refreshed(sample)
+    changed = (
+        sample
+        + b'99999,"NEW LISTED TRADING LLC",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n'
+    )
+    killed_mid_download(changed)
+    out = refreshed(changed)
+    assert "version 2: 6 entries" in out
+    assert out.count("ALERT [medium] changes: ofac_sdn: 1 entry added") == 1, out
+    again = run_cli("once", "--rules", str(rules), "--state", state)
+    assert "ALERT" not in again.stdout
