@@ -17,6 +17,7 @@ import yaml
 import monitor.store.db as store_module
 from monitor.config.load import parse_config
 from monitor.daemon import run_once
+from monitor.models import AlertPayload
 from monitor.pipeline import Monitor, Pipeline, PollReport
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store
@@ -480,3 +481,29 @@ def test_backoff_doubles_while_failing_and_resets_on_recovery(
     feed_server.route("/flaky", rss(("f", "Fine", "http://127.0.0.1/f", "ok")))
     [report] = poll_all(config, tmp_path)
     assert report.error is None and wait_minutes() == 0.0
+
+
+def test_hostile_item_text_is_bounded_and_cleaned(feed_server: FeedServer, tmp_path: Path) -> None:
+    """A 500 kB headline is cut at a word, a huge body bounded, NUL, other controls and bidi
+    overrides removed from what is kept and shown; 1,000 items become the 200 newest."""
+    from monitor.sources.poll import MAX_BODY, MAX_ITEMS, MAX_TITLE
+
+    title = "Russia sanctions \x00\u202egnp.exe\u202c widen " + "word " * 100_000
+    items = [("big", title, "http://127.0.0.1/big", "body " * 40_000)]
+    items += [(f"i{n}", f"Item {n}", f"http://127.0.0.1/i/{n}", "x") for n in range(1000)]
+    document = rss(*items).replace(
+        b"</item>",
+        b"<pubDate>Mon, 01 Dec 2025 00:00:00 GMT</pubDate></item>",
+        1,  # the big item is the newest; the others carry no date
+    )
+    url = feed_server.route("/hostile.xml", document)
+    [report] = poll_all(config_for([{"name": "h", "url": url, "fetch_body": False}]), tmp_path)
+    assert report.error is None and report.new == MAX_ITEMS
+    store = Store(tmp_path)
+    titles = [r["title"] for r in store.query("SELECT title FROM articles")]
+    [alert] = store.alerts()
+    store.close()
+    [big] = [t for t in titles if t.startswith("Russia")]
+    assert len(big) <= MAX_TITLE and big.endswith("word…")
+    assert big.startswith("Russia sanctions gnp.exe widen word")  # no NUL, no override
+    assert len(AlertPayload.from_json(alert["payload"]).article.body) == MAX_BODY

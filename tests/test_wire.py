@@ -21,7 +21,8 @@ import pytest
 
 from monitor.models import AlertPayload, Article, Hit
 from monitor.notify.deliver import apprise_send
-from monitor.notify.message import alert_message, cut
+from monitor.notify.message import alert_message
+from monitor.text.clean import cut
 from tests.conftest import ROOT
 
 MITMDUMP = os.environ.get("MITMDUMP") or shutil.which(

@@ -14,6 +14,7 @@ from typing import Any
 from monitor.config.model import template_fields
 from monitor.models import AlertPayload, Article, Hit, ListChange
 from monitor.notify.render import Message, Paragraph, Span, safe_url
+from monitor.text.clean import cut
 
 __all__ = ["DEFAULT_TEMPLATE", "Message", "alert_message", "digest_messages", "named_entries"]
 
@@ -84,13 +85,6 @@ def _fill(paragraph: str, values: dict[str, tuple[Span, ...]]) -> Paragraph:
         elif piece:
             spans.append(Span(piece, bold))
     return Paragraph(tuple(spans), quote)
-
-
-def cut(text: str, most: int) -> str:
-    """TEXT at most MOST characters long: cut at a word, marked with an ellipsis."""
-    if len(text) <= most:
-        return text
-    return text[: most - 1].rsplit(" ", 1)[0].rstrip() + "…"
 
 
 def named_entries(hits: Sequence[Hit]) -> str:

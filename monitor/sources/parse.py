@@ -27,7 +27,6 @@ from monitor.models import Article
 # real news feed needs one, so such a document is refused before any parser sees it.
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]{0,2000}>")
-_MAX_TEXT = 20_000  # characters of body kept per article: enough to match, bounded memory
 
 
 class ParseError(MonitorError):
@@ -87,7 +86,7 @@ def _parse_feed(
             Article(
                 id="",
                 title=html_to_text(entry.get("title", "")),
-                body=html_to_text(body_html)[:_MAX_TEXT],
+                body=html_to_text(body_html),
                 url=urljoin(base_url, link) if link else None,
                 source=source,
                 lang=feed_lang or _lang_code(entry.get("language")),
@@ -144,7 +143,7 @@ def _json_feed(
         yield Article(
             id="",
             title=html_to_text(item.get("title") or ""),
-            body=(text or item.get("summary") or "")[:_MAX_TEXT],
+            body=(text or item.get("summary") or ""),
             url=urljoin(base_url, url) if url else None,
             source=source,
             lang=_lang_code(item.get("language")) or feed_lang,
@@ -205,7 +204,7 @@ def _generic(
         yield Article(
             id="",
             title=html_to_text(str(_path(item, fields["title"]) or "")),
-            body=html_to_text(str(_path(item, fields["body"]) or ""))[:_MAX_TEXT],
+            body=html_to_text(str(_path(item, fields["body"]) or "")),
             url=urljoin(base_url, str(url)) if url else None,
             source=source,
             lang=lang,

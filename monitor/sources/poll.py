@@ -12,9 +12,13 @@ from monitor.config.model import Source
 from monitor.models import Article
 from monitor.sources.fetch import Fetcher
 from monitor.sources.parse import ParseError, parse_document
+from monitor.text.clean import cut, visible
 
 SHORT_SUMMARY = 400  # characters: below this, `fetch_body: auto` fetches the article page
-MAX_ITEMS = 200  # items taken from one document: a feed of 10,000 items is cut, not swallowed
+MAX_ITEMS = 200  # items taken from one document, newest first: 10,000 items are cut, not swallowed
+MAX_TITLE = 500  # characters of a headline kept (a 10 MB title is a hostile feed, not news)
+MAX_BODY = 20_000  # characters of a body kept: enough to match, bounded memory
+MAX_URL = 4096
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,27 @@ async def poll(
             lang=source.lang,
             options=source.options,
         )
-    return Polled(articles[:limit], fetched.etag, fetched.last_modified)
+    return Polled(_newest(articles, limit), fetched.etag, fetched.last_modified)
+
+
+def _newest(articles: list[Article], limit: int) -> list[Article]:
+    """The LIMIT newest articles (in the document's order when they carry no date), bounded."""
+    if len(articles) > limit and any(a.published for a in articles):
+        articles = sorted(articles, key=lambda a: a.published or "", reverse=True)
+    return [bounded(a) for a in articles[:limit]]
+
+
+def bounded(article: Article) -> Article:
+    """The article as it may be kept and shown: invisible and bidi-override characters gone,
+    a long headline cut at a word, the body and the link bounded."""
+    url = article.url if article.url and len(article.url) <= MAX_URL else None
+    return replace(
+        article,
+        title=cut(visible(" ".join(article.title.split())), MAX_TITLE),
+        body=visible(article.body[:MAX_BODY]),
+        url=url,
+        guid=article.guid[:MAX_URL] if article.guid else None,
+    )
 
 
 def _listing(body: bytes, base_url: str, source: Source) -> list[Article]:
@@ -87,5 +111,5 @@ async def with_body(article: Article, source: Source, fetcher: Fetcher) -> Artic
         metadata = trafilatura.extract_metadata(fetched.body)
         title = (metadata.title if metadata else None) or ""
     if text and len(text) > len(article.body):
-        return replace(article, title=title, body=text)
-    return replace(article, title=title)
+        return bounded(replace(article, title=title, body=text))
+    return bounded(replace(article, title=title))
