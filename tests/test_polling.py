@@ -507,3 +507,29 @@ def test_hostile_item_text_is_bounded_and_cleaned(feed_server: FeedServer, tmp_p
     assert len(big) <= MAX_TITLE and big.endswith("word…")
     assert big.startswith("Russia sanctions gnp.exe widen word")  # no NUL, no override
     assert len(AlertPayload.from_json(alert["payload"]).article.body) == MAX_BODY
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("[64:ff9b::a00:1]", False),  # NAT64 of 10.0.0.1
+        ("[64:ff9b::a9fe:a9fe]", False),  # NAT64 of the cloud metadata address
+        ("[64:ff9b:1::808:808]", False),  # local-use NAT64: a private network
+        ("[::127.0.0.2]", False),  # IPv4-compatible loopback
+        ("[::ffff:169.254.169.254]", False),  # IPv4-mapped
+        ("[2002:a00:1::]", False),  # 6to4 of 10.0.0.1
+        ("[2001:0:4136:e378:8000:63bf:3fff:fdd2]", False),  # Teredo
+        ("[fd00::1]", False),
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("0177.0.0.1", False),  # octal spelling of 127.0.0.1
+        ("8.8.8.8", True),
+        ("[2606:4700::1111]", True),
+        ("[64:ff9b::808:808]", True),  # NAT64 of a public address is public
+    ],
+)
+def test_every_spelling_of_a_private_address_is_refused(host: str, allowed: bool) -> None:
+    """A link is refused before any connection when its address, or the IPv4 address an IPv6
+    wrapper carries, is not public (address literals: nothing is resolved or connected)."""
+    from monitor.sources.guard import link_allowed
+
+    assert asyncio.run(link_allowed(f"http://{host}/x", "http://127.0.0.1/feed")) is allowed

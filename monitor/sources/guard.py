@@ -30,11 +30,30 @@ async def link_allowed(url: str, feed_url: str) -> bool:
     return bool(infos) and all(_public(str(info[4][0])) for info in infos)
 
 
+# IPv6 ranges that carry an IPv4 address in their last 32 bits, where the packets really go:
+# NAT64's well-known prefix (RFC 6052) and IPv4-compatible addresses (RFC 4291).
+_EMBEDDING = tuple(ipaddress.ip_network(n) for n in ("64:ff9b::/96", "::/96"))
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: a private network
+
+
 def _public(address: str) -> bool:
+    """A globally reachable unicast address, also in every IPv6 spelling of an IPv4 address
+    (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo): the address under the wrapper must be
+    public too."""
     try:
         ip = ipaddress.ip_address(address.split("%")[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    inner: list[ipaddress.IPv4Address] = []
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            inner.append(ip.ipv4_mapped)
+        if ip.sixtofour:
+            inner.append(ip.sixtofour)
+        if ip.teredo:
+            inner += ip.teredo
+        if any(ip in net for net in _EMBEDDING):
+            inner.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        if ip in _LOCAL_NAT64:
+            return False
+    return all(x.is_global and not x.is_multicast for x in (ip, *inner))
