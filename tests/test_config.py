@@ -168,3 +168,19 @@ def test_rules_path_from_environment(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert str(good) in result.stdout
+
+
+def test_a_bare_number_where_a_duration_is_expected_asks_for_its_unit(tmp_path: Path) -> None:
+    """`interval: 15` is not silently 15 seconds: FILE:LINE: key: did you mean 15m?"""
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "settings:\n  interval: 15\n"
+        "watchlists:\n  w: {entries: [{name: x, aliases: [x]}]}\n"
+        "rules:\n  - {name: r, all: [{watchlist: w}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        f"{path}:2: settings.interval: 15 has no unit: did you mean 15m (or 15s)?"
+    )

@@ -35,7 +35,7 @@ from monitor.text.normalize import fold_plain
 
 T = TypeVar("T")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # The keys each part of rules.yaml accepts: the validator and the JSON Schema (`schema`) both
 # read them from here.
 TOP_KEYS = frozenset({"settings", "sources", "watchlists", "rules", "notify"})
@@ -153,6 +153,10 @@ class _Checker:
         m = _DURATION.match(str(value)) if not isinstance(value, bool) else None
         if not m or float(m.group(1)) <= 0:
             self.fail(path, f"expected a duration such as 30s, 15m, 6h or 1d, got {value!r}")
+            return default
+        if m.group(2) is None:  # `interval: 15` meant minutes more often than seconds
+            number = m.group(1)
+            self.fail(path, f"{value!r} has no unit: did you mean {number}m (or {number}s)?")
             return default
         return float(m.group(1)) * _UNITS[m.group(2)]
 

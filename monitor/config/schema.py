@@ -23,8 +23,9 @@ from monitor.config.model import LIST_FORMATS, SEVERITIES, SOURCE_TYPES, Setting
 from monitor.models import FIELDS
 
 DURATION: dict[str, Any] = {
-    "description": "a duration: 30s, 15m, 6h, 1d (or seconds)",
-    "anyOf": [{"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*[smhd]?\s*$"}, {"type": "number"}],
+    "description": "a duration with its unit: 30s, 15m, 6h, 1d",
+    "type": "string",
+    "pattern": r"^\s*\d+(\.\d+)?\s*[smhd]\s*$",
 }
 TEXT = {"type": "string"}
 TEXTS = {"type": "array", "items": TEXT}
