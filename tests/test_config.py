@@ -184,3 +184,26 @@ def test_a_bare_number_where_a_duration_is_expected_asks_for_its_unit(tmp_path: 
     assert str(caught.value) == (
         f"{path}:2: settings.interval: 15 has no unit: did you mean 15m (or 15s)?"
     )
+
+
+def test_a_notify_url_apprise_cannot_load_is_an_error_that_hides_the_secret(
+    tmp_path: Path,
+) -> None:
+    """`check` loads every notify URL with Apprise: an unknown service or a malformed part is
+    FILE:LINE: notify.NAME: ..., and the URL (it may hold a token) is never printed."""
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "watchlists:\n  w: {entries: [{name: x, aliases: [x]}]}\n"
+        "rules:\n  - {name: r, all: [{watchlist: w}]}\n"
+        "notify:\n"
+        "  good: slack://T1ABCDEFG/B1ABCDEFG/abcdefghijklmnopqrstuvwx\n"
+        "  unknown: foo://secret-token-1\n"
+        "  port: json://secret-token-2:notaport/\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--rules", str(path))
+    assert result.returncode == 2
+    assert f"{path}:7: notify.unknown: not a valid Apprise URL (foo://…" in result.stderr
+    assert f"{path}:8: notify.port: not a valid Apprise URL (json://…" in result.stderr
+    assert "secret-token" not in result.stderr + result.stdout
+    assert "notify.good" not in result.stderr

@@ -7,6 +7,7 @@ so that a person editing the file by hand can fix them all in one go.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path as FsPath
@@ -416,6 +417,14 @@ class _Checker:
                     # Never echo the value: it may hold a webhook token.
                     self.fail(where, "expected an Apprise URL such as slack://… or tgram://…")
                     continue
+                if not _apprise_loads(text):
+                    scheme = text.split("://", 1)[0]
+                    self.fail(
+                        where,
+                        f"not a valid Apprise URL ({scheme}://…: an unknown service, or a"
+                        " part it needs is missing or malformed)",
+                    )
+                    continue
                 good.append(text)
             out[str(name)] = tuple(good)
         return out
@@ -564,6 +573,19 @@ class _Checker:
             if min_score is None
             else self.number(min_score, (*path, "min_score"), 0, 0, 100),
         )
+
+
+def _apprise_loads(url: str) -> bool:
+    """Whether Apprise can make a service of URL: an unknown scheme or a malformed part would
+    otherwise be found only when the first alert fails to go out, and retried for a day."""
+    import apprise  # only where a notify URL is set: `match` and `check` without one stay light
+
+    quiet = logging.getLogger("apprise")
+    level, quiet.level = quiet.level, logging.CRITICAL  # its complaint would print the URL
+    try:
+        return apprise.Apprise.instantiate(url, suppress_exceptions=True) is not None
+    finally:
+        quiet.level = level
 
 
 def _kind(value: Any) -> str:
