@@ -106,8 +106,9 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_environment_variables_fill_secrets_and_missing_ones_are_errors() -> None:
     """`${VAR}` comes from the environment; an unset one without fallback is an error."""
     text = VALID.replace("${TEAM_URL:-json://localhost/}", "${TEAM_URL}")
-    config = parse_config(text, "rules.yaml", {"TEAM_URL": "slack://T1/B2/secret-token"})
-    assert config.notify["team"] == ("slack://T1/B2/secret-token",)
+    url = "slack://T1ABCDEFG/B1ABCDEFG/secrettokensecrettokenab"
+    config = parse_config(text, "rules.yaml", {"TEAM_URL": url})
+    assert config.notify["team"] == (url,)
     assert problems(text) == [
         "rules.yaml:20: notify.team: environment variable TEAM_URL is not set"
     ]
