@@ -34,13 +34,20 @@ def article_from_record(record: Any, where: str) -> Article:
     )
 
 
-def read_jsonl(stream: IO[str], name: str) -> Iterator[tuple[int, Article | InputError]]:
-    """Each non-blank line's number and its article, or the error that line has. Streams: one
-    line in memory at a time."""
-    for number, line in enumerate(stream, 1):
+def read_jsonl(stream: IO[bytes], name: str) -> Iterator[tuple[int, Article | InputError]]:
+    """Each non-blank line's number and its article, or the error that line has (one that is
+    not UTF-8 among them: the lines after it are read all the same). A UTF-8 byte order mark
+    at the start is skipped. Streams: one line in memory at a time."""
+    for number, raw in enumerate(stream, 1):
+        where = f"{name}:{number}"
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as e:
+            byte = raw[e.start : e.start + 1].hex()
+            yield number, InputError(f"{where}: not UTF-8 (byte 0x{byte} at column {e.start + 1})")
+            continue
         if not line.strip():
             continue
-        where = f"{name}:{number}"
         try:
             yield number, article_from_record(json.loads(line), where)
         except json.JSONDecodeError as e:

@@ -204,11 +204,11 @@ def cmd_match(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.file:
         try:
-            stream: IO[str] = open(args.file, encoding="utf-8")  # noqa: SIM115 (closed below)
+            stream: IO[bytes] = open(args.file, "rb")  # noqa: SIM115 (closed below)
         except OSError as e:
             raise InputError(f"cannot read {args.file}: {e.strerror}") from e
     else:
-        stream = sys.stdin
+        stream = sys.stdin.buffer
     name = args.file or "<stdin>"
     try:
         for number, item in read_jsonl(stream, name):
@@ -221,7 +221,7 @@ def cmd_match(args: argparse.Namespace) -> int:
             if out.isatty():
                 out.flush()
     finally:
-        if stream is not sys.stdin:
+        if stream is not sys.stdin.buffer:
             stream.close()
     out.flush()
     return EXIT_INPUT if errors else 0

@@ -86,6 +86,27 @@ def test_match_reads_a_file_and_reports_bad_lines_without_stopping(
     assert "Traceback" not in result.stderr
 
 
+def test_match_reports_a_line_that_is_not_utf8_and_reads_on(rules: Path, tmp_path: Path) -> None:
+    """One byte that is not UTF-8 costs its line, as one error line; a byte order mark at the
+    start is accepted; the lines after are matched; exit 1."""
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(
+        b'\xef\xbb\xbf{"id": "bom", "title": "Iran sanctions"}\n'
+        b'{"id": "bad", "title": "Iran \xff sanctions"}\n'
+        b'{"id": "after", "title": "Rusia sanksi"}\n'
+    )
+    result = run_cli("match", str(path), "--rules", str(rules))
+    assert result.returncode == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(o.get("id"), o.get("alert")) for o in out] == [
+        ("bom", True),
+        (None, None),
+        ("after", True),
+    ]
+    assert f"{path}:2: not UTF-8 (byte 0xff at column 30)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_match_streams_many_articles(rules: Path) -> None:
     """Tens of thousands of articles pass through without being held in memory at once."""
     n = 20_000
