@@ -163,6 +163,8 @@ def test_a_delivery_that_never_succeeds_is_marked_failed(
     store.close()
     assert delivery["status"] == "failed" and alert["status"] == "failed"
     assert "127.0.0.1" not in (delivery["last_error"] or "")
+    # the service's words, without Apprise's timestamp and level in front
+    assert delivery["last_error"].startswith("Failed to send JSON POST notification")
     from tests.conftest import run_cli
 
     status = run_cli("status", "--state", str(tmp_path))

@@ -101,7 +101,7 @@ def apprise_send(url: str, message: Message) -> str | None:
     else:  # Apprise escapes what the service would read as markup
         title, body = message.title, message.plain(bare_links=scheme in _BARE_LINKS)
         body_format = apprise.NotifyFormat.TEXT
-    with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:  # type: ignore[no-untyped-call]
         ok = service.notify(body=body, title=title, body_format=body_format)
     if ok:
         return None
