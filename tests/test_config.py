@@ -208,3 +208,36 @@ def test_a_notify_url_apprise_cannot_load_is_an_error_that_hides_the_secret(
     assert f"{path}:8: notify.port: not a valid Apprise URL (json://…" in result.stderr
     assert "secret-token" not in result.stderr + result.stdout
     assert "notify.good" not in result.stderr
+
+
+def bomb(levels: int = 9) -> str:
+    lines = ['a0: &a0 ["lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\nwatchlists: {}\nrules: []\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (bomb(), ":2: refused: aliases expand to more than 10,000 values (an alias bomb?)"),
+        ("x: " + "[" * 20_000 + "]" * 20_000 + "\n", ":1: refused: nested more than 64 levels"),
+        ("# " + "x" * (11 * 1024 * 1024) + "\n", ": refused: 11,534,339 characters: larger"),
+    ],
+    ids=["alias bomb", "20,000 levels", "11 MB"],
+)
+def test_a_hostile_rules_file_is_refused_fast_with_its_line(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    """A YAML alias bomb, absurd nesting, an enormous file: `check` says so in one line and
+    exits 2, within a second or two, with no traceback and no memory blow-up."""
+    import time
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    started = time.monotonic()
+    result = run_cli("check", "--rules", str(path))
+    assert time.monotonic() - started < 15  # the process's start included; the parse is < 1 s
+    assert result.returncode == 2
+    assert f"{path}{message}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr) < 1000
