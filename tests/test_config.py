@@ -241,3 +241,26 @@ def test_a_hostile_rules_file_is_refused_fast_with_its_line(
     assert result.returncode == 2
     assert f"{path}{message}" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr) < 1000
+
+
+def test_a_regex_alias_that_can_backtrack_without_end_is_refused_at_check() -> None:
+    """`(a+)+$` passes as a pattern but can take exponential time on one line of text: it is
+    refused with its line; a regex alias of ordinary shape is accepted."""
+    text = textwrap.dedent(
+        """\
+        watchlists:
+          w:
+            entries:
+              - name: x
+                aliases:
+                  - {regex: '(?:EU|UN) sanctions?'}
+                  - {regex: '(a+)+$'}
+        rules:
+          - {name: r, all: [{watchlist: w}]}
+        """
+    )
+    assert problems(text) == [
+        "rules.yaml:7: watchlists.w.entries[0].aliases[1].regex: a repetition inside a repeated"
+        " group, as in (a+)+, can take exponential time on one line of text: write it without"
+        " the inner repetition"
+    ]

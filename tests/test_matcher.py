@@ -142,3 +142,29 @@ def test_longer_alias_wins_overlap(pipeline) -> None:  # type: ignore[no-untyped
         if h.watchlist == "actors"
     ]
     assert len(hits) == 1
+
+
+def test_a_regex_alias_that_backtracks_without_end_gives_up_and_the_rest_is_found(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """`(a|aa)*$` passes `check` (no repetition inside a repetition) but takes exponential time
+    on a run of a's: its search gives up after a quarter of a second, is logged, and the
+    article's other hits are still found (unbounded, this text would take hours)."""
+    import time
+
+    pipeline = pipeline_from(
+        """
+        watchlists:
+          w:
+            entries:
+              - {name: slow, aliases: [{regex: '(a|aa)*$'}]}
+              - {name: Iran, aliases: [Iran]}
+        rules:
+          - {name: r, all: [{watchlist: w}]}
+        """
+    )
+    started = time.monotonic()
+    found = entries(pipeline, "Iran " + "a" * 60 + "x")
+    assert time.monotonic() - started < 10
+    assert found == {"Iran"}
+    assert "regex alias '(a|aa)*$' of slow gave up on a text" in caplog.text

@@ -383,6 +383,13 @@ class _Checker:
             except re.error as e:
                 self.fail((*path, "regex"), f"invalid regular expression: {e}")
                 return None
+            if _nested_repeat(pattern):
+                self.fail(
+                    (*path, "regex"),
+                    "a repetition inside a repeated group, as in (a+)+, can take exponential"
+                    " time on one line of text: write it without the inner repetition",
+                )
+                return None
             return AliasSpec(pattern, case=case, exact=True, langs=langs, regex=True)
         text = self.string(m["text"], (*path, "text") if "text" in value and len(m) > 1 else path)
         core = text.strip("*")
@@ -573,6 +580,39 @@ class _Checker:
             if min_score is None
             else self.number(min_score, (*path, "min_score"), 0, 0, 100),
         )
+
+
+def _nested_repeat(pattern: str) -> bool:
+    """Whether a repetition stands inside a repetition, as in `(a+)+` or `(\\w*\\s?)*`: the
+    shape that backtracks catastrophically on a line that almost matches. Refused as a rule,
+    even where the inner part is unambiguous: a short pattern can always be written without."""
+    # The stdlib's own parse of the pattern (private modules, typeshed has no stubs for them).
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    repeats = (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT)
+
+    def walk(items: Any, repeated: bool) -> bool:
+        for op, arg in items:
+            children: list[Any] = []
+            if op in repeats:
+                _, high, inner = arg
+                if high > 1 and (repeated or walk(inner, True)):
+                    return True
+                children = [] if high > 1 else [inner]
+            elif op == c.SUBPATTERN:
+                children = [arg[-1]]
+            elif op == c.BRANCH:
+                children = list(arg[1])
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                children = [arg[1]]
+            elif op == c.ATOMIC_GROUP:
+                children = [arg]
+            if any(walk(child, repeated) for child in children):
+                return True
+        return False
+
+    return walk(_parser.parse(pattern), False)
 
 
 def _apprise_loads(url: str) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+import regex as regex_lib  # `re` with a time limit and less backtracking (mrab-regex)
 
 from monitor.config.model import AliasSpec, Entry, Watchlist
 from monitor.models import ListRef
@@ -30,7 +31,7 @@ class Alias:
     langs: frozenset[str] = frozenset()
     fuzzy: bool = False
     exclude: bool = False  # an exclusion phrase: vetoes hits of its entry inside it
-    regex: re.Pattern[str] | None = None
+    regex: regex_lib.Pattern[str] | None = None
     ref: ListRef | None = None
     weak: bool = False  # needs other evidence in its sentence (see Matcher)
 
@@ -71,7 +72,7 @@ def compile_aliases(watchlists: Iterable[Watchlist]) -> list[Alias]:
 
 def _compile(id: int, wl: Watchlist, entry: Entry, spec: AliasSpec, exclude: bool) -> Alias:
     if spec.regex:
-        flags = re.UNICODE | (0 if spec.case else re.IGNORECASE)
+        flags = regex_lib.UNICODE | (0 if spec.case else regex_lib.IGNORECASE)
         return Alias(
             id,
             wl.name,
@@ -81,7 +82,7 @@ def _compile(id: int, wl: Watchlist, entry: Entry, spec: AliasSpec, exclude: boo
             Script.SPACED,
             case=spec.case,
             langs=spec.langs,
-            regex=re.compile(spec.text, flags),
+            regex=regex_lib.compile(spec.text, flags),
             ref=entry.ref,
         )
     core = spec.text.strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -18,8 +19,13 @@ from monitor.text.normalize import fold
 from monitor.text.scripts import Script, latinizable
 from monitor.text.segments import Segments
 
+log = logging.getLogger("monitor")
+
 # (alias, start, end, score) in normalised-text offsets
 Candidate = tuple[Alias, int, int, float]
+
+
+REGEX_BUDGET = 0.25  # seconds one regex alias may spend on one field
 
 
 class Matcher:
@@ -143,9 +149,14 @@ class Matcher:
             assert alias.regex is not None
             if alias.langs and (code := lang()) and not same_language(code, alias.langs):
                 continue
-            for m in alias.regex.finditer(text):
-                if m.end() > m.start():
-                    hits.append(_hit(alias, text, field, m.start(), m.end(), 100.0))
+            try:
+                for m in alias.regex.finditer(text, timeout=REGEX_BUDGET):
+                    if m.end() > m.start():
+                        hits.append(_hit(alias, text, field, m.start(), m.end(), 100.0))
+            except TimeoutError:
+                # A pattern `check` let through that still backtracks without end on this
+                # text: this field goes without it, the poll goes on.
+                log.warning("regex alias %r of %s gave up on a text", alias.written, alias.entry)
         return hits
 
 
