@@ -28,6 +28,7 @@ from monitor.sources.poll import needs_body, poll, with_body
 from monitor.store import Store, StoreError
 from monitor.store.store import DB_NAME
 from monitor.stories import story_key
+from monitor.worker import in_worker
 
 log = logging.getLogger("monitor")
 SHOWN_CHANGES = 10  # entries a list-change alert names of each kind (added, removed, changed)
@@ -217,12 +218,16 @@ class Monitor:
             article = replace(article, id=article.guid or article.url or f"{source.name}#{i}")
             # A page is fetched only for items whose headline or summary already names
             # something on a watchlist: a feed of 50 summaries costs 2-3 page fetches, not 50.
-            if needs_body(article, source) and self.pipeline.matcher.find(article):
+            pipeline = self.pipeline  # the same one throughout, should a reload swap it
+            named = needs_body(article, source) and bool(
+                await in_worker(pipeline.matcher.find, article)
+            )
+            if named:
                 try:
                     article = await with_body(article, source, self.fetcher)
                 except (FetchError, ParseError) as e:
                     log.info("%s: using the summary of %s: %s", source.name, article.id, e)
-            result = self.pipeline.match(article)
+            result = await in_worker(pipeline.match, article)
             new += seen is None
             matched += bool(result.fired)
             for rule in result.fired:

@@ -1,9 +1,13 @@
 """HTTP for every source: one shared httpx client, polite and bounded.
 
 Timeouts (per read and for the whole fetch), a cap on the body size, a few redirects, gzip and
-brotli, a clear User-Agent, conditional GET, a limit of concurrent requests per host, and
-`Retry-After` read from 429/503 answers. Failures are raised as FetchError with a one-line
+brotli, a clear User-Agent, conditional GET, a limit of concurrent requests per host and in all,
+and `Retry-After` read from 429/503 answers. Failures are raised as FetchError with a one-line
 message that never includes a URL's query string (it may hold a key).
+
+The whole-fetch timeout counts only the time a request holds its connection slot: waiting for a
+slot behind a thousand other sources at a first start is not the server being slow, and must
+not be reported as a timeout.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from monitor.errors import MonitorError
 from monitor.sources.guard import link_allowed
 
 MAX_REDIRECTS = 5
+MAX_CONNECTIONS = 100  # requests under way at once, all hosts together
 
 
 class FetchError(MonitorError):
@@ -47,13 +52,15 @@ class Fetcher:
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(min(30.0, settings.timeout), connect=10.0),
             follow_redirects=False,  # followed by hand, so that each hop can be checked
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=20),
             transport=transport,
             trust_env=True,
         )
         self._hosts: dict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(settings.per_host)
         )
+        # Taken before the timer starts, so that httpx's own pool never makes a request wait.
+        self._slots = asyncio.Semaphore(MAX_CONNECTIONS)
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -75,10 +82,9 @@ class Fetcher:
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
         try:
-            async with asyncio.timeout(self.settings.timeout):
-                return await self._follow(
-                    url, request_headers, guard_from, max_bytes or self.settings.max_bytes
-                )
+            return await self._follow(
+                url, request_headers, guard_from, max_bytes or self.settings.max_bytes
+            )
         except TimeoutError:
             raise FetchError(f"timed out after {self.settings.timeout:g} s") from None
         except httpx.TooManyRedirects:
@@ -89,11 +95,16 @@ class Fetcher:
     async def _follow(
         self, url: str, headers: dict[str, str], guard_from: str | None, max_bytes: int
     ) -> Fetched:
+        loop = asyncio.get_running_loop()
+        left = self.settings.timeout  # for all hops together, counted while a slot is held
         for _ in range(MAX_REDIRECTS + 1):
             if guard_from is not None and not await link_allowed(url, guard_from):
                 raise FetchError(f"refused: {_safe(url)} is not a public address")
-            async with self._hosts[urlsplit(url).netloc]:
-                fetched = await self._once(url, headers, max_bytes)
+            async with self._hosts[urlsplit(url).netloc], self._slots:
+                started = loop.time()
+                async with asyncio.timeout(left):
+                    fetched = await self._once(url, headers, max_bytes)
+                left -= loop.time() - started
             if isinstance(fetched, Fetched):
                 return fetched
             url = fetched  # a redirect's target

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
@@ -13,6 +14,7 @@ from monitor.models import Article
 from monitor.sources.fetch import Fetcher
 from monitor.sources.parse import ParseError, parse_document
 from monitor.text.clean import cut, visible
+from monitor.worker import in_worker
 
 SHORT_SUMMARY = 400  # characters: below this, `fetch_body: auto` fetches the article page
 MAX_ITEMS = 200  # items taken from one document, newest first: 10,000 items are cut, not swallowed
@@ -40,16 +42,19 @@ async def poll(
         return Polled([], etag, last_modified, not_modified=True)
     limit = int(str(source.options.get("max_items", MAX_ITEMS)))
     if source.type == "html":
-        articles = _listing(fetched.body, fetched.url, source)
+        articles = await in_worker(_listing, fetched.body, fetched.url, source)
     else:
-        articles = parse_document(
-            fetched.body,
-            kind=source.type,
-            source=source.name,
-            base_url=fetched.url,
-            content_type=fetched.content_type,
-            lang=source.lang,
-            options=source.options,
+        articles = await in_worker(
+            functools.partial(
+                parse_document,
+                fetched.body,
+                kind=source.type,
+                source=source.name,
+                base_url=fetched.url,
+                content_type=fetched.content_type,
+                lang=source.lang,
+                options=source.options,
+            )
         )
     return Polled(_newest(articles, limit), fetched.etag, fetched.last_modified)
 
@@ -95,6 +100,14 @@ def _listing(body: bytes, base_url: str, source: Source) -> list[Article]:
     return list(seen.values())
 
 
+def _page_text(page: bytes, url: str, title: str) -> tuple[str | None, str]:
+    text = trafilatura.extract(page, url=url, include_comments=False)
+    if not title:
+        metadata = trafilatura.extract_metadata(page)
+        title = (metadata.title if metadata else None) or ""
+    return text, title
+
+
 def needs_body(article: Article, source: Source) -> bool:
     if not article.url or source.fetch_body is False:
         return False
@@ -105,11 +118,7 @@ async def with_body(article: Article, source: Source, fetcher: Fetcher) -> Artic
     """The article with the main text of its page (trafilatura), in the page's own encoding."""
     assert article.url is not None
     fetched = await fetcher.get(article.url, guard_from=source.url)
-    text = trafilatura.extract(fetched.body, url=fetched.url, include_comments=False)
-    title = article.title
-    if not title:
-        metadata = trafilatura.extract_metadata(fetched.body)
-        title = (metadata.title if metadata else None) or ""
+    text, title = await in_worker(_page_text, fetched.body, fetched.url, article.title)
     if text and len(text) > len(article.body):
         return bounded(replace(article, title=title, body=text))
     return bounded(replace(article, title=title))
