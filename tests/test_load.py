@@ -61,3 +61,31 @@ def test_a_huge_feed_is_parsed_off_the_event_loop(feed_server: FeedServer, tmp_p
 
     asyncio.run(go())
     assert longest < 2.0, f"the event loop stalled for {longest:.1f} s"
+
+
+def test_sigterm_during_a_huge_parse_stops_within_ten_seconds(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    """SIGTERM while a 60,000-item feed is being parsed (some ten seconds of work): the parse
+    gets the grace period, the daemon exits 0 in under 10 s (Docker's kill comes at 10)."""
+    import signal
+
+    from tests.test_daemon import Process, rules_file
+
+    items = [(f"g{i}", f"Title {i}", f"http://127.0.0.1/{i}", f"d {i}") for i in range(60_000)]
+    url = feed_server.route("/huge.xml", rss(*items))
+    rules = tmp_path / "rules.yaml"
+    rules_file(rules, f"  - {{name: huge, url: '{url}', fetch_body: false}}\n")
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("\nsettings:\n", "\nsettings:\n  max_bytes: 20000000\n"), "utf-8")
+    daemon = Process("run", "--rules", str(rules), "--state", str(tmp_path / "state"))
+    try:
+        assert feed_server.wait_for_requests(1, timeout=30)  # its 7 MB take a moment, its
+        # parse some ten seconds: the stop lands on one or the other, and must not wait for it
+        started = time.monotonic()
+        daemon.proc.send_signal(signal.SIGTERM)
+        assert daemon.proc.wait(timeout=15) == 0
+        assert time.monotonic() - started < 10
+    finally:
+        daemon.close()
+    assert "Traceback" not in "\n".join(daemon.drain())
