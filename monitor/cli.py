@@ -1,7 +1,7 @@
 """The command line. The only place that turns errors into messages and exit codes.
 
-Exit codes: 0 success; 1 some input records were invalid (the rest were processed);
-2 the rules file is invalid or the command line is wrong.
+Exit codes: 0 success; 1 some input records were invalid (the rest were processed), or the
+state folder is in use; 2 the rules file, a setting (MONITOR_HTTP) or the command line is wrong.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from monitor.config import Config, load_config
 from monitor.config.schema import rules_schema
 from monitor.cycle import Cycle
 from monitor.daemon import Daemon, run_once
-from monitor.errors import ConfigError, InputError, MonitorError
+from monitor.errors import ConfigError, InputError, MonitorError, SettingError
 from monitor.lists import snapshots as list_snapshots
 from monitor.logs import setup_logging
 from monitor.models import Article, MatchResult
@@ -51,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_INPUT
+    except SettingError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_CONFIG
     except MonitorError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_INPUT

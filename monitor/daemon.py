@@ -24,7 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config import Config, Source, load_config
 from monitor.cycle import Cycle
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, SettingError
 from monitor.health import HealthServer
 from monitor.pipeline import PollReport
 from monitor.sources.fetch import Fetcher
@@ -76,7 +76,13 @@ class Daemon:
             loop.add_signal_handler(sig, self._stop, sig)
         health = HealthServer(self.health)
         if self.http:
-            await health.start(self.http)
+            try:
+                await health.start(self.http)  # before the first poll: a taken port stops here
+            except SettingError:
+                await self.fetcher.aclose()
+                self.store.close()
+                self.lock.release()
+                raise
         if self.cycle.lists_missing():
             # A fresh state folder: the first polls wait for the lists (or a stop), so that
             # the names on them are already known.

@@ -3,6 +3,7 @@
 MonitorError
  ├── ConfigError          rules.yaml is unreadable or invalid; carries every problem found
  ├── InputError           an article given to `match` / `explain` is malformed
+ ├── SettingError         a setting of the environment cannot be used (MONITOR_HTTP)
  ├── FetchError           a download failed (sources/fetch.py)
  ├── ParseError           a document is not a feed, page or API answer (sources/parse.py)
  ├── ListFormatError      a list file is not the format it claims (lists/formats.py)
@@ -42,3 +43,7 @@ class ConfigError(MonitorError):
 
 class InputError(MonitorError):
     """A malformed input record; the message names the record."""
+
+
+class SettingError(MonitorError):
+    """A setting from the environment cannot be used; the message says which and why."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from monitor.errors import SettingError
 from monitor.metrics import REGISTRY
 
 log = logging.getLogger("monitor")
@@ -23,8 +24,16 @@ class HealthServer:
         self.server: asyncio.Server | None = None
 
     async def start(self, address: str) -> None:
+        """Listen on ADDRESS (host:port), or raise SettingError saying why it cannot."""
         host, _, port = address.rpartition(":")
-        self.server = await asyncio.start_server(self._handle, host or "127.0.0.1", int(port))
+        try:
+            self.server = await asyncio.start_server(self._handle, host or "127.0.0.1", int(port))
+        except (OSError, ValueError, OverflowError) as e:
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            raise SettingError(
+                f"MONITOR_HTTP={address}: cannot listen there ({reason}); choose a free"
+                " host:port, or leave MONITOR_HTTP unset"
+            ) from None
         log.info("health and metrics on http://%s/healthz and /metrics", address)
 
     async def close(self) -> None:

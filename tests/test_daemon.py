@@ -243,3 +243,27 @@ def test_work_cut_short_by_a_stop_is_no_error(
         daemon.close()
     output = "\n".join(daemon.drain())
     assert "Traceback" not in output and "CancelledError" not in output
+
+
+def test_a_taken_health_port_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
+    """MONITOR_HTTP on a port another process holds: one line naming it, exit 2, before any
+    poll; no traceback."""
+    import socket
+
+    from tests.conftest import run_cli
+
+    rules = tmp_path / "rules.yaml"
+    rules_file(rules, "  - {name: s, url: 'http://127.0.0.1:9/never'}\n")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        os.environ["MONITOR_HTTP"] = f"127.0.0.1:{port}"
+        try:
+            result = run_cli("run", "--rules", str(rules), "--state", str(tmp_path / "state"))
+        finally:
+            del os.environ["MONITOR_HTTP"]
+    assert result.returncode == 2
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("error:")]
+    assert line.startswith(f"error: MONITOR_HTTP=127.0.0.1:{port}: cannot listen there (")
+    assert "Traceback" not in result.stderr and "s: " not in result.stderr  # no poll ran
