@@ -33,6 +33,9 @@ class StateLock:
 
     def acquire(self) -> None:
         """Take the lock, or raise StateBusy naming the process that holds it."""
+        folder = self.path.parent
+        if folder.exists() and not folder.is_dir():
+            raise StateBusy(f"the state folder {folder} is a file: give --state a folder")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = self.path.open("a+", encoding="utf-8")

@@ -181,3 +181,17 @@ def m006_claims_and_list_changes(db: Database) -> None:
         UPDATE list_versions SET changes_told = 1;
         """
     )
+
+
+@migrations()
+def m007_meta(db: Database) -> None:
+    db.executescript(
+        """
+        -- The store's own facts: its id (also written beside it, in store.id), when a write
+        -- last reached the file (the health check).
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
