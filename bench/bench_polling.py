@@ -1,8 +1,10 @@
 """Polling throughput on loopback: 1,000 feeds served by a real HTTP server on 127.0.0.1.
 
-    python bench/bench_polling.py [--feeds 1000]
+    python bench/bench_polling.py [--feeds 1000] [--items N]
 
-Three cycles over the same 1,000 sources: cold (every item new: fetch, parse, match, store),
+Each feed is the real Al Jazeera America document of ../shared/fixtures (50 items) made the
+feed's own, or with --items (or without ../shared) a document of N items written here. Three
+cycles over the same sources: cold (every item new: fetch, parse, match, store),
 warm (every feed answers 304 Not Modified), and one new item per feed. Then the latency from a
 new item appearing on a feed to its alert committed in the store. The server runs in this
 process's threads, so the figures include serving; compare them with each other, not with a
@@ -30,6 +32,7 @@ from monitor.pipeline import Monitor, Pipeline  # noqa: E402
 from monitor.sources.fetch import Fetcher  # noqa: E402
 from monitor.store import Store  # noqa: E402
 from tests.feedserver import FeedServer, fixture_bytes  # noqa: E402
+from tests.shared import shared_available  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -58,8 +61,25 @@ async def cycle(monitor: Monitor) -> tuple[float, int, int]:
     return elapsed, sum(r.new for r in reports), sum(r.error is not None for r in reports)
 
 
-async def main(feeds: int) -> None:
-    template = fixture_bytes("aljazeera_america_rss_2016.xml")  # 50 real items
+def written_feed(items: int) -> bytes:
+    """A feed of ITEMS items of our own, shaped like the real one (host, titles, summaries)."""
+    body = "".join(
+        f"<item><guid>http://america.aljazeera.com/a/{n}</guid><title>Story {n} of the day"
+        f"</title><link>http://america.aljazeera.com/a/{n}</link><description>What happened"
+        f" in story {n}, told in a sentence or two for the feed.</description></item>"
+        for n in range(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Written'
+        f"</title>{body}</channel></rss>"
+    ).encode()
+
+
+async def main(feeds: int, items: int | None) -> None:
+    if items is None and shared_available():
+        template, items = fixture_bytes("aljazeera_america_rss_2016.xml"), 50  # real items
+    else:
+        template, items = written_feed(items or 30), items or 30
     watchlists = (ROOT / "rules.yaml").read_text(encoding="utf-8").split("\nwatchlists:\n", 1)[1]
     with FeedServer() as server, tempfile.TemporaryDirectory() as state:
         # Each feed is the real document with its links made unique, so every item is new.
@@ -70,7 +90,7 @@ async def main(feeds: int) -> None:
         config = parse_config(text + "watchlists:\n" + watchlists, "bench.yaml", {})
         store, fetcher = Store(state), Fetcher(config.settings)
         monitor = Monitor(Pipeline(config), store, fetcher)
-        print(f"{feeds} feeds of 50 items each on 127.0.0.1; per-host limit {settings['per_host']}")
+        print(f"{feeds} feeds of {items} items on 127.0.0.1; per-host limit {settings['per_host']}")
         for label in ("cold: all new", "warm: 304 Not Modified"):
             elapsed, new, errors = await cycle(monitor)
             print(
@@ -106,4 +126,6 @@ async def main(feeds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=1000)
-    asyncio.run(main(parser.parse_args().feeds))
+    parser.add_argument("--items", type=int, help="items of a feed written here (default: real)")
+    args = parser.parse_args()
+    asyncio.run(main(args.feeds, args.items))
