@@ -189,7 +189,8 @@ def test_a_hostile_link_never_becomes_a_link_of_its_own() -> None:
     assert safe_url("https://example.com/a?b=1&c=2#f") == "https://example.com/a?b=1&c=2#f"
     assert safe_url("https://bücher.example/ü") == "https://xn--bcher-kva.example/%C3%BC"
     message = alert_message(
-        {"rule": "r", "severity": "high", "title": "t"},
+        "r",
+        "high",
         AlertPayload(Article("a", "Headline", url="javascript:alert(1)")),
         [],
     )

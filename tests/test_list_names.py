@@ -190,8 +190,7 @@ def test_the_alert_names_the_listed_entry_with_its_programs_and_its_link() -> No
     result = pipeline().match(article)
     [rule] = [r for r in result.rules if r.fired]
     payload = AlertPayload(article, hits=rule.evidence)
-    alert = {"rule": rule.rule, "severity": "high", "title": article.title}
-    message = alert_message(alert, payload, [])
+    message = alert_message(rule.rule, "high", payload, [])
     link = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id=12927"
     assert f"Listed: MAHAN AIR <{link}> (ofac_sdn: SDGT, IFSR)" in message.plain()
     assert f'Listed: <a href="{link}">MAHAN AIR</a> (ofac_sdn: SDGT, IFSR)' in message.html()

@@ -290,7 +290,8 @@ def test_a_list_change_raises_one_alert(tmp_path: Path) -> None:
     assert "added: NEW LISTED TRADING LLC (RUSSIA-EO14024)" in body
     assert "OTHER PROGRAM LLC" not in body  # another program: not this rule's business
     # the message names the entry, with its program and a link to it on the list
-    message = alert_message(alert, AlertPayload.from_json(alert["payload"]), []).plain()
+    payload = AlertPayload.from_json(alert["payload"])
+    message = alert_message(alert["rule"], alert["severity"], payload, []).plain()
     link = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id=99999"
     assert f"added: NEW LISTED TRADING LLC <{link}> (RUSSIA-EO14024)" in message
     third = run_cli("lists", "refresh", "--rules", str(path), "--state", state)
@@ -304,7 +305,7 @@ def test_a_list_change_message_names_the_first_entries_and_counts_the_rest() -> 
 
     changes = tuple(ListChange("added", f"ENTRY {i}", ("IRAN",)) for i in range(SHOWN_CHANGES))
     payload = AlertPayload(Article("l", "l"), changes=changes, more_changes=190)
-    text = alert_message({"rule": "r", "severity": "high"}, payload, []).plain()
+    text = alert_message("r", "high", payload, []).plain()
     assert "added: ENTRY 0 (IRAN)\nadded: ENTRY 1 (IRAN)" in text
     assert text.count("added: ") == SHOWN_CHANGES and "and 190 more" in text
 

@@ -93,7 +93,8 @@ def message() -> object:
         "a", HEADLINE, url="https://news.example/a?x=1&y=2", source="Example News", lang="en"
     )
     return alert_message(
-        {"rule": "sanctions-country", "severity": "high", "title": HEADLINE},
+        "sanctions-country",
+        "high",
         AlertPayload(article, hits=hits),
         ["Example News", "Other Wire"],
     )
@@ -118,7 +119,8 @@ def hostile_message(headline: str) -> object:
     start = headline.find("Russia")
     found = Hit("countries", "Russia", "Russia", "Russia", "title", start, start + 6, 100.0)
     return alert_message(
-        {"rule": "sanctions-country", "severity": "high", "title": headline},
+        "sanctions-country",
+        "high",
         AlertPayload(
             Article("a", headline, url=LINK, source="Example"),
             hits=() if start < 0 else (found,),

@@ -31,10 +31,10 @@ import requests
 
 from monitor import metrics
 from monitor.config import Config
-from monitor.models import AlertPayload
 from monitor.notify.message import DEFAULT_TEMPLATE, Message, alert_message, digest_messages
 from monitor.sources.fetch import parse_retry_after
 from monitor.store import Store
+from monitor.store.outbox import Delivery
 
 log = logging.getLogger("monitor")
 
@@ -140,40 +140,40 @@ async def deliver_due(
     sent = retrying = failed = held = 0
     window = datetime.now(UTC) - timedelta(seconds=config.settings.flood_window)
     while (row := store.claim_due(owner, LEASE)) is not None:
-        urls = config.notify.get(row["target"], ())
-        if row["url_index"] >= len(urls):
-            store.delivery_failed(row["id"], row["alert_id"], "target no longer configured", None)
+        urls = config.notify.get(row.target, ())
+        if row.url_index >= len(urls):
+            store.delivery_failed(row.id, row.alert_id, "target no longer configured", None)
             failed += 1
             continue
-        singles = store.sends_since(row["target"], row["url_index"], "single", window)
+        singles = store.sends_since(row.target, row.url_index, "single", window)
         if singles >= config.settings.flood_limit:
-            store.hold(row["id"])
-            metrics.DELIVERIES.labels(row["target"], "held").inc()
+            store.hold(row.id)
+            metrics.DELIVERIES.labels(row.target, "held").inc()
             held += 1
             continue
-        payload = AlertPayload.from_json(row["payload"])
-        outlets = sorted({c["source"] for c in store.story_copies(row["story_id"])})
-        message = alert_message(row, payload, outlets, config.settings.template or DEFAULT_TEMPLATE)
+        outlets = sorted({c["source"] for c in store.story_copies(row.story_id)})
+        template = config.settings.template or DEFAULT_TEMPLATE
+        message = alert_message(row.rule, row.severity, row.payload, outlets, template)
         started = time.monotonic()
-        error = await asyncio.to_thread(send, urls[row["url_index"]], message)
+        error = await asyncio.to_thread(send, urls[row.url_index], message)
         metrics.DELIVERY_SECONDS.observe(time.monotonic() - started)
         if error is None:
-            store.delivery_done(row["id"], row["alert_id"])
-            metrics.DELIVERIES.labels(row["target"], "sent").inc()
+            store.delivery_done(row.id, row.alert_id)
+            metrics.DELIVERIES.labels(row.target, "sent").inc()
             sent += 1
             continue
         retry_at = _retry_at(row, config, getattr(error, "retry_after", None))
-        store.delivery_failed(row["id"], row["alert_id"], error, retry_at)
-        metrics.DELIVERIES.labels(row["target"], "retry" if retry_at else "failed").inc()
+        store.delivery_failed(row.id, row.alert_id, error, retry_at)
+        metrics.DELIVERIES.labels(row.target, "retry" if retry_at else "failed").inc()
         if retry_at is None:
             failed += 1
-            await _give_up(f"alert {row['alert_id']} to {row['target']}", error, gave_up)
+            await _give_up(f"alert {row.alert_id} to {row.target}", error, gave_up)
         else:
             retrying += 1
             log.warning(
                 "alert %s to %s failed, retrying at %s: %s",
-                row["alert_id"],
-                row["target"],
+                row.alert_id,
+                row.target,
                 retry_at.isoformat(timespec="seconds"),
                 error,
             )
@@ -208,10 +208,10 @@ async def _send_digests(
     most once per flood window, a rule's scheduled digest (`digest: daily`) at most once per its
     period. Each group is claimed before it is sent; a failure backs off like a delivery."""
     periods = {r.name: r.digest for r in config.rules if r.digest}
-    groups: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, int, str], list[Delivery]] = {}
     for row in store.held():
-        kind = f"digest:{row['rule']}" if row["rule"] in periods else "digest"
-        groups.setdefault((row["target"], row["url_index"], kind), []).append(row)
+        kind = f"digest:{row.rule}" if row.rule in periods else "digest"
+        groups.setdefault((row.target, row.url_index, kind), []).append(row)
     sent = 0
     for (target, index, kind), rows in groups.items():
         urls = config.notify.get(target, ())
@@ -221,27 +221,24 @@ async def _send_digests(
             continue  # the next digest waits for its time
         if period and not store.sends_since(target, index, kind, datetime.min.replace(tzinfo=UTC)):
             # The first scheduled digest of a rule waits one period from its first alert.
-            first = min(datetime.fromisoformat(str(r["created_at"])) for r in rows)
+            first = min(datetime.fromisoformat(r.created_at) for r in rows)
             if datetime.now(UTC) - first < timedelta(seconds=period):
                 continue
-        claimed = set(store.claim([r["id"] for r in rows], owner, LEASE))
-        rows = [r for r in rows if r["id"] in claimed]
+        claimed = set(store.claim([r.id for r in rows], owner, LEASE))
+        rows = [r for r in rows if r.id in claimed]
         parts = digest_messages(rows, kind.partition(":")[2] or None, _size_limit(urls[index]))
         for part_rows, message in parts:
             error = await asyncio.to_thread(send, urls[index], message)
             if error is None:
-                store.deliveries_done([(r["id"], r["alert_id"]) for r in part_rows], kind)
+                store.deliveries_done([(r.id, r.alert_id) for r in part_rows], kind)
                 metrics.DELIVERIES.labels(target, "sent").inc(len(part_rows))
                 sent += 1
                 continue
-            retry_at = _retry_at(
-                min(part_rows, key=lambda r: str(r["created_at"])),
-                config,
-                getattr(error, "retry_after", None),
-            )
+            oldest = min(part_rows, key=lambda r: r.created_at)
+            retry_at = _retry_at(oldest, config, getattr(error, "retry_after", None))
             # The parts not sent yet wait with this one: the digest goes on where it stopped.
             unsent = [r for p, _ in parts[parts.index((part_rows, message)) :] for r in p]
-            store.digest_failed([(r["id"], r["alert_id"]) for r in unsent], error, retry_at)
+            store.digest_failed([(r.id, r.alert_id) for r in unsent], error, retry_at)
             metrics.DELIVERIES.labels(target, "retry" if retry_at else "failed").inc(len(unsent))
             if retry_at is None:
                 await _give_up(f"a digest of {len(unsent)} alerts to {target}", error, gave_up)
@@ -267,14 +264,12 @@ def _size_limit(url: str) -> int:
     return _SIZE_LIMITS.get(url.split(":", 1)[0].lower(), _DEFAULT_SIZE)
 
 
-def _retry_at(
-    row: dict[str, object], config: Config, asked: datetime | None = None
-) -> datetime | None:
+def _retry_at(row: Delivery, config: Config, asked: datetime | None = None) -> datetime | None:
     now = datetime.now(UTC)
-    created = datetime.fromisoformat(str(row["created_at"]))
+    created = datetime.fromisoformat(row.created_at)
     if now - created > timedelta(seconds=config.settings.delivery_max_age):
         return None
-    attempts = int(str(row["attempts"])) + 1
+    attempts = row.attempts + 1
     delay = min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT) * random.uniform(0.8, 1.2)
     backoff = now + timedelta(seconds=delay)
     return max(backoff, asked) if asked else backoff

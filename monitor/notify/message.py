@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from monitor.config.model import template_fields
 from monitor.models import AlertPayload, Article, Hit, ListChange
 from monitor.notify.render import Message, Paragraph, Span, safe_url
+from monitor.store.outbox import Delivery
 from monitor.text.clean import cut
 
 __all__ = ["DEFAULT_TEMPLATE", "Message", "alert_message", "digest_messages", "named_entries"]
@@ -32,13 +32,14 @@ DEFAULT_TEMPLATE = (
 
 
 def alert_message(
-    alert: dict[str, Any],
+    rule: str,
+    severity: str,
     payload: AlertPayload,
     outlets: Sequence[str],
     template: str = DEFAULT_TEMPLATE,
 ) -> Message:
     article = payload.article
-    headline = " ".join((article.title or alert.get("title") or "(no headline)").split())
+    headline = " ".join((article.title or "(no headline)").split())
     url = safe_url(article.url)
     parts = (article.source, article.published, article.lang)
     others = [o for o in outlets if o != article.source]
@@ -51,8 +52,8 @@ def alert_message(
         "outlet": (Span(article.source or ""),),
         "published": (Span(article.published or ""),),
         "lang": (Span(article.lang or ""),),
-        "rule": (Span(alert["rule"]),),
-        "severity": (Span(alert["severity"]),),
+        "rule": (Span(rule),),
+        "severity": (Span(severity),),
         "entries": (Span(cut(named_entries(payload.hits), _ENTRIES)),),
         "snippet": _snippet(article, payload.evidence or payload.hits),
         "also": (Span(", ".join(others)),),
@@ -64,8 +65,7 @@ def alert_message(
         for p in template.split("\n\n")
         if not template_fields(p) or any(_text(values[f]) for f in template_fields(p))
     )
-    severity = str(alert["severity"]).upper()
-    return Message(f"[{severity}] {cut(headline, 240)}", paragraphs)
+    return Message(f"[{severity.upper()}] {cut(headline, 240)}", paragraphs)
 
 
 def _text(spans: Sequence[Span]) -> str:
@@ -164,21 +164,21 @@ def _oneline(text: str) -> str:
 
 
 def digest_messages(
-    alerts: Sequence[dict[str, Any]], rule: str | None, limit: int
-) -> list[tuple[list[dict[str, Any]], Message]]:
+    alerts: Sequence[Delivery], rule: str | None, limit: int
+) -> list[tuple[list[Delivery], Message]]:
     """Held alerts as messages listing every headline, each at most LIMIT characters, every
     headline in exactly one of them: a flood's overflow, or a rule's scheduled digest. Returns
     each part with the alerts it lists."""
     items = []
     for alert in alerts:
-        article = AlertPayload.from_json(alert["payload"]).article
-        headline = cut(" ".join((article.title or alert["title"]).split()), 300)
+        article = alert.payload.article
+        headline = cut(" ".join((article.title or "(no headline)").split()), 300)
         url = safe_url(article.url)
-        line = (Span("- "), Span(headline, url=url), Span(f" ({alert['rule']})"))
+        line = (Span("- "), Span(headline, url=url), Span(f" ({alert.rule})"))
         # Services count what the reader sees, which the plain text is (and a line end).
         size = len(Message("", (Paragraph(line),)).plain()) + 1
         items.append((alert, line, size))
-    parts: list[list[tuple[dict[str, Any], tuple[Span, ...], int]]] = [[]]
+    parts: list[list[tuple[Delivery, tuple[Span, ...], int]]] = [[]]
     for item in items:
         if parts[-1] and sum(x[2] for x in parts[-1]) + item[2] > limit:
             parts.append([])

@@ -5,15 +5,54 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from monitor.models import AlertPayload
 from monitor.store.db import Connection, StoreError, _disk_full, iso, now
 
 log = logging.getLogger("monitor")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One alert to one target URL, as the sender needs it."""
+
+    id: int
+    alert_id: int
+    target: str
+    url_index: int
+    attempts: int
+    rule: str
+    severity: str
+    created_at: str  # the alert's, ISO 8601 UTC: `delivery_max_age` counts from it
+    story_id: int
+    payload: AlertPayload
+
+    @classmethod
+    def of_row(cls, row: dict[str, Any]) -> Delivery:
+        return cls(
+            row["id"],
+            row["alert_id"],
+            row["target"],
+            row["url_index"],
+            row["attempts"],
+            row["rule"],
+            row["severity"],
+            row["created_at"],
+            row["story_id"],
+            AlertPayload.from_json(row["payload"]),
+        )
+
+
+_DELIVERY = (
+    "SELECT d.id, d.alert_id, d.target, d.url_index, d.attempts, a.rule, a.severity,"
+    " a.created_at, a.story_id, a.payload FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
+)
 
 
 class OutboxStore(Connection):
@@ -36,7 +75,7 @@ class OutboxStore(Connection):
             " (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id) ORDER BY a.id"
         )
 
-    def claim_due(self, owner: str, lease: float) -> dict[str, Any] | None:
+    def claim_due(self, owner: str, lease: float) -> Delivery | None:
         """The next delivery that is due, claimed for OWNER for LEASE seconds; None when none
         is. The claim is one conditional UPDATE, so two senders never both win a delivery."""
         self.record_sent()
@@ -66,17 +105,8 @@ class OutboxStore(Connection):
         return self._delivery(self.db, rows[0]["id"])
 
     @staticmethod
-    def _delivery(db: Database, delivery_id: int) -> dict[str, Any]:
-        return next(
-            iter(
-                db.query(
-                    "SELECT d.*, a.rule, a.severity, a.payload, a.created_at, a.story_id,"
-                    " s.title FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
-                    " JOIN stories s ON s.id = a.story_id WHERE d.id = ?",
-                    [delivery_id],
-                )
-            )
-        )
+    def _delivery(db: Database, delivery_id: int) -> Delivery:
+        return Delivery.of_row(next(iter(db.query(_DELIVERY + " WHERE d.id = ?", [delivery_id]))))
 
     def release_claims(self) -> int:
         """Forget every claim: called by the process holding the state folder's lock, so
@@ -168,21 +198,17 @@ class OutboxStore(Connection):
                 [delivery_id],
             )
 
-    def held(self) -> list[dict[str, Any]]:
+    def held(self) -> list[Delivery]:
         """Deliveries held for a digest whose time may have come: not claimed, not backing
         off after a failed digest, not sent with their mark waiting for the disk."""
         sent = self._sent_unrecorded()
         moment = iso(now())
         rows = self.query(
-            "SELECT d.id, d.alert_id, d.target, d.url_index, d.attempts, a.rule, a.payload,"
-            " a.created_at, s.title"
-            " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
-            " JOIN stories s ON s.id = a.story_id WHERE d.status = 'held'"
-            " AND d.next_attempt <= ? AND (d.claimed_until IS NULL OR d.claimed_until < ?)"
-            " ORDER BY d.id",
+            _DELIVERY + " WHERE d.status = 'held' AND d.next_attempt <= ?"
+            " AND (d.claimed_until IS NULL OR d.claimed_until < ?) ORDER BY d.id",
             [moment, moment],
         )
-        return [r for r in rows if r["id"] not in sent]
+        return [Delivery.of_row(r) for r in rows if r["id"] not in sent]
 
     def claim(self, delivery_ids: Sequence[int], owner: str, lease: float) -> list[int]:
         """Claim these deliveries for OWNER for LEASE seconds; the ones won (not claimed by
