@@ -533,3 +533,32 @@ def test_every_spelling_of_a_private_address_is_refused(host: str, allowed: bool
     from monitor.sources.guard import link_allowed
 
     assert asyncio.run(link_allowed(f"http://{host}/x", "http://127.0.0.1/feed")) is allowed
+
+
+def test_a_name_that_resolves_anew_to_a_private_address_is_refused_at_the_socket(
+    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: a link's name resolves to a public address for the check, then to a
+    private one for the connection. The address really connected is checked before the answer
+    is read: the page is not used, the item is matched on its summary. (This machine has no DNS
+    of ours to rebind: the check's resolution is made to answer a public address.)"""
+    import monitor.sources.guard as guard
+
+    async def public(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+
+    monkeypatch.setattr(guard, "_resolve", public)
+    port = feed_server.url("/").split(":")[2].split("/")[0]
+    feed_server.route(
+        "/internal", b"<html><body><p>" + b"Secret admin page. " * 50 + b"</p></body></html>"
+    )
+    item = ("r1", "Russia sanctions news", f"http://localhost:{port}/internal", "On Russia.")
+    url = feed_server.route("/r.xml", rss(item))
+    config = config_for([{"name": "r", "url": url, "fetch_body": True}])
+    [report] = poll_all(config, tmp_path)
+    assert report.error is None and report.new == 1
+    store = Store(tmp_path)
+    [alert] = store.alerts()
+    store.close()
+    body = AlertPayload.from_json(alert["payload"]).article.body
+    assert "Secret admin page" not in body and body == "On Russia."

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,7 @@ import httpx
 
 from monitor.config.model import Settings
 from monitor.errors import MonitorError
-from monitor.sources.guard import link_allowed
+from monitor.sources.guard import link_allowed, public_address
 
 MAX_REDIRECTS = 5
 MAX_CONNECTIONS = 100  # requests under way at once, all hosts together
@@ -61,6 +62,8 @@ class Fetcher:
         )
         # Taken before the timer starts, so that httpx's own pool never makes a request wait.
         self._slots = asyncio.Semaphore(MAX_CONNECTIONS)
+        # Behind a proxy the connection's peer is the proxy, which resolves names itself.
+        self._direct = not urllib.request.getproxies()
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -103,15 +106,20 @@ class Fetcher:
             async with self._hosts[urlsplit(url).netloc], self._slots:
                 started = loop.time()
                 async with asyncio.timeout(left):
-                    fetched = await self._once(url, headers, max_bytes)
+                    guarded = guard_from is not None and self._direct
+                    fetched = await self._once(url, headers, max_bytes, guarded)
                 left -= loop.time() - started
             if isinstance(fetched, Fetched):
                 return fetched
             url = fetched  # a redirect's target
         raise FetchError("too many redirects")
 
-    async def _once(self, url: str, headers: dict[str, str], max_bytes: int) -> Fetched | str:
+    async def _once(
+        self, url: str, headers: dict[str, str], max_bytes: int, guarded: bool = False
+    ) -> Fetched | str:
         async with self.client.stream("GET", url, headers=headers) as response:
+            if guarded:
+                _check_peer(response, url)
             status = response.status_code
             if status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 return urljoin(url, response.headers["location"])
@@ -139,6 +147,15 @@ class Fetcher:
                 response.headers.get("etag"),
                 response.headers.get("last-modified"),
             )
+
+
+def _check_peer(response: httpx.Response, url: str) -> None:
+    """The address this answer really came from must be public: what was checked before the
+    connection was a name's resolution, which may have changed since."""
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if peer and not public_address(str(peer[0])):
+        raise FetchError(f"refused: {_safe(url)} connected to {peer[0]}, not a public address")
 
 
 def parse_retry_after(value: str | None) -> datetime | None:

@@ -2,7 +2,10 @@
 
 A feed is third-party input: its links must not turn the daemon into a proxy for the network it
 runs in (cloud metadata at 169.254.169.254, the admin network, localhost services). A link is
-fetched only when its host is the feed's own host, or resolves only to public addresses.
+fetched only when its host is the feed's own host, or resolves only to public addresses; and
+the address the connection really reached is checked again before a byte of the answer is read
+(`public_address`), since a name can resolve one way for the check and another for the
+connection (DNS rebinding).
 """
 
 from __future__ import annotations
@@ -20,14 +23,17 @@ async def link_allowed(url: str, feed_url: str) -> bool:
     if parts.hostname.lower() == (urlsplit(feed_url).hostname or "").lower():
         return True  # the feed's own server: the user chose to trust it
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            parts.hostname,
-            parts.port or (443 if parts.scheme == "https" else 80),
-            type=socket.SOCK_STREAM,
+        addresses = await _resolve(
+            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
         )
     except (OSError, UnicodeError):
         return False
-    return bool(infos) and all(_public(str(info[4][0])) for info in infos)
+    return bool(addresses) and all(public_address(a) for a in addresses)
+
+
+async def _resolve(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
 
 
 # IPv6 ranges that carry an IPv4 address in their last 32 bits, where the packets really go:
@@ -36,7 +42,7 @@ _EMBEDDING = tuple(ipaddress.ip_network(n) for n in ("64:ff9b::/96", "::/96"))
 _LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: a private network
 
 
-def _public(address: str) -> bool:
+def public_address(address: str) -> bool:
     """A globally reachable unicast address, also in every IPv6 spelling of an IPv4 address
     (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo): the address under the wrapper must be
     public too."""
