@@ -24,7 +24,7 @@ import httpx
 
 from monitor.config.model import Settings
 from monitor.errors import MonitorError
-from monitor.sources.guard import link_allowed, public_address
+from monitor.sources.guard import link_allowed, public_address, same_host
 
 MAX_REDIRECTS = 5
 MAX_CONNECTIONS = 100  # requests under way at once, all hosts together
@@ -106,7 +106,9 @@ class Fetcher:
             async with self._hosts[urlsplit(url).netloc], self._slots:
                 started = loop.time()
                 async with asyncio.timeout(left):
-                    guarded = guard_from is not None and self._direct
+                    guarded = (
+                        guard_from is not None and self._direct and not same_host(url, guard_from)
+                    )
                     fetched = await self._once(url, headers, max_bytes, guarded)
                 left -= loop.time() - started
             if isinstance(fetched, Fetched):

@@ -20,7 +20,7 @@ async def link_allowed(url: str, feed_url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return False
-    if parts.hostname.lower() == (urlsplit(feed_url).hostname or "").lower():
+    if same_host(url, feed_url):
         return True  # the feed's own server: the user chose to trust it
     try:
         addresses = await _resolve(
@@ -29,6 +29,10 @@ async def link_allowed(url: str, feed_url: str) -> bool:
     except (OSError, UnicodeError):
         return False
     return bool(addresses) and all(public_address(a) for a in addresses)
+
+
+def same_host(url: str, feed_url: str) -> bool:
+    return (urlsplit(url).hostname or "").lower() == (urlsplit(feed_url).hostname or "").lower()
 
 
 async def _resolve(host: str, port: int) -> list[str]:
