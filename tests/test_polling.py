@@ -562,3 +562,10 @@ def test_a_name_that_resolves_anew_to_a_private_address_is_refused_at_the_socket
     store.close()
     body = AlertPayload.from_json(alert["payload"]).article.body
     assert "Secret admin page" not in body and body == "On Russia."
+
+
+def test_a_refused_connection_is_reported_in_words(tmp_path: Path) -> None:
+    """What `status` shows of a source nobody answers for: words, not a library's class name."""
+    [report] = poll_all(config_for([{"name": "down", "url": "http://127.0.0.1:9/feed"}]), tmp_path)
+    assert report.error is not None and report.error.startswith("cannot connect")
+    assert "Error" not in report.error and "httpx" not in report.error

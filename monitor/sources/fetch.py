@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import re
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass
@@ -93,7 +94,7 @@ class Fetcher:
         except httpx.TooManyRedirects:
             raise FetchError("too many redirects") from None
         except httpx.HTTPError as e:
-            raise FetchError(f"{type(e).__name__}: {_no_secrets(str(e))}") from None
+            raise FetchError(_in_words(e)) from None
 
     async def _follow(
         self, url: str, headers: dict[str, str], guard_from: str | None, max_bytes: int
@@ -158,6 +159,25 @@ def _check_peer(response: httpx.Response, url: str) -> None:
     peer = stream.get_extra_info("server_addr") if stream is not None else None
     if peer and not public_address(str(peer[0])):
         raise FetchError(f"refused: {_safe(url)} connected to {peer[0]}, not a public address")
+
+
+# What each of httpx's errors means, in words a user reads in `status` (no library names).
+_WORDS: tuple[tuple[type[httpx.HTTPError], str], ...] = (
+    (httpx.ConnectTimeout, "no connection within the timeout"),
+    (httpx.TimeoutException, "the server stopped answering"),
+    (httpx.ConnectError, "cannot connect"),
+    (httpx.RemoteProtocolError, "the server broke the HTTP protocol"),
+    (httpx.ReadError, "the connection broke while reading"),
+    (httpx.WriteError, "the connection broke while sending"),
+    (httpx.UnsupportedProtocol, "not an http or https address"),
+    (httpx.DecodingError, "the answer's compression is broken"),
+)
+
+
+def _in_words(error: httpx.HTTPError) -> str:
+    what = next((words for kind, words in _WORDS if isinstance(error, kind)), "request failed")
+    detail = re.sub(r"^\[Errno -?\d+\]\s*", "", _no_secrets(str(error)))
+    return f"{what}: {detail}" if detail else what
 
 
 def parse_retry_after(value: str | None) -> datetime | None:
