@@ -246,6 +246,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
     lang = article.lang or detect(f"{article.title}\n{article.body[:2000]}")
     mark = ansi_mark if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else plain_mark
     print(explain(result, lang, mark))
+    for name in pipeline.unloaded:
+        print(
+            f"note: the official list {name} has never been loaded into {state_dir(args)}, so"
+            " none of its names can be found: `sanctions-monitor lists refresh` loads it"
+        )
     return 0
 
 

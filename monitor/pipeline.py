@@ -45,6 +45,12 @@ class Pipeline:
     ):
         self.config = config
         self.matcher = matcher or Matcher(with_lists(config, lists or {}))
+        # Imported lists with no entries to match: never refreshed into this state folder.
+        self.unloaded = tuple(
+            name
+            for name, wl in config.watchlists.items()
+            if wl.imports and name not in (lists or {})
+        )
 
     @classmethod
     def from_store(cls, config: Config, store: Store) -> Pipeline:
@@ -63,7 +69,9 @@ class Pipeline:
         if matcher is None:
             matcher = Matcher(with_lists(config, stored_lists(config, store)))
             index_cache.save(folder, wanted, matcher)
-        return cls(config, matcher=matcher)
+        pipeline = cls(config, matcher=matcher)
+        pipeline.unloaded = tuple(name for name, version in versions.items() if version is None)
+        return pipeline
 
     @classmethod
     def from_file(cls, path: str | Path, state_dir: Path | None = None) -> Pipeline:

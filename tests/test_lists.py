@@ -439,3 +439,21 @@ def test_the_consolidated_list_and_the_list_service_names_in_capitals(
     entities = snapshots.entities(store, "ofac_sdn")
     store.close()
     assert sum(len(e.names) > 1 for e in entities) > 100  # the aliases of cons_alt.csv were read
+
+
+def test_explain_says_when_a_list_was_never_loaded(tmp_path: Path) -> None:
+    """Before any refresh, explain says that the list's names cannot be found yet."""
+    import shutil as sh
+
+    from tests.conftest import FIXTURES
+
+    folder = tmp_path / "ofac"
+    sh.copytree(FIXTURES / "lists/ofac_sdn_sample", folder)
+    path = rules(tmp_path, str(folder / "sdn.csv"))
+    state = str(tmp_path / "state")
+    args = ["--title", "Treasury sanctions NORTHWIND MARITIME HOLDINGS LTD.", "--rules", str(path)]
+    before = run_cli("explain", *args, "--state", state)
+    assert "note: the official list ofac_sdn has never been loaded" in before.stdout
+    assert run_cli("lists", "refresh", "--rules", str(path), "--state", state).returncode == 0
+    after = run_cli("explain", *args, "--state", state)
+    assert "never been loaded" not in after.stdout and "NORTHWIND" in after.stdout
