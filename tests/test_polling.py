@@ -569,3 +569,36 @@ def test_a_refused_connection_is_reported_in_words(tmp_path: Path) -> None:
     [report] = poll_all(config_for([{"name": "down", "url": "http://127.0.0.1:9/feed"}]), tmp_path)
     assert report.error is not None and report.error.startswith("cannot connect")
     assert "Error" not in report.error and "httpx" not in report.error
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251"])
+def test_pages_and_apis_that_do_not_say_their_encoding_are_read_right(
+    feed_server: FeedServer, tmp_path: Path, encoding: str
+) -> None:
+    """An HTML listing and a JSON API without a declared charset, in UTF-8 or windows-1251:
+    the headlines are stored as written, not as Latin-1 mojibake."""
+    headline = "Россия ответила на санкции ЕС"
+    page = f"<html><body><a class='h' href='/a/1'>{headline}</a></body></html>".encode(encoding)
+    api = json.dumps({"items": [{"title": headline, "url": "/b/1"}]}, ensure_ascii=False)
+    sources = [
+        {
+            "name": "listing",
+            "url": feed_server.route("/list", page, content_type="text/html"),
+            "type": "html",
+            "link_selector": "a.h",
+            "fetch_body": False,
+        },
+        {
+            "name": "api",
+            "url": feed_server.route("/api", api.encode(encoding), content_type="application/json"),
+            "type": "json",
+            "items": "items",
+            "fetch_body": False,
+        },
+    ]
+    reports = poll_all(config_for(sources), tmp_path)
+    assert [r.error for r in reports] == [None, None]
+    store = Store(tmp_path)
+    titles = sorted(r["title"] for r in store.query("SELECT title FROM articles"))
+    store.close()
+    assert titles == [headline, headline]

@@ -22,6 +22,7 @@ import lxml.html
 
 from monitor.errors import MonitorError
 from monitor.models import Article
+from monitor.sources.encoding import decode
 
 # An internal DTD subset with entity declarations is how "billion laughs" bombs are built; no
 # real news feed needs one, so such a document is refused before any parser sees it.
@@ -53,7 +54,9 @@ def parse_document(
     if kind in ("gdelt", "federal_register", "json") or (
         kind == "auto" and stripped[:1] in (b"{", b"[")
     ):
-        return _parse_json(stripped, kind, source, base_url, lang, options or {})
+        return _parse_json(
+            decode(stripped, content_type), kind, source, base_url, lang, options or {}
+        )
     if _ENTITY_DECLARATION.search(body[:65536]):
         raise ParseError("refused: the XML declares entities (a possible entity-expansion bomb)")
     return _parse_feed(body, source, base_url, content_type, lang)
@@ -101,7 +104,7 @@ def _parse_feed(
 
 
 def _parse_json(
-    body: bytes,
+    body: str,
     kind: str,
     source: str,
     base_url: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
@@ -11,6 +12,7 @@ import trafilatura
 
 from monitor.config.model import Source
 from monitor.models import Article
+from monitor.sources.encoding import decode
 from monitor.sources.fetch import Fetcher
 from monitor.sources.parse import ParseError, parse_document
 from monitor.text.clean import cut, visible
@@ -42,7 +44,8 @@ async def poll(
         return Polled([], etag, last_modified, not_modified=True)
     limit = int(str(source.options.get("max_items", MAX_ITEMS)))
     if source.type == "html":
-        articles = await in_worker(_listing, fetched.body, fetched.url, source)
+        page = decode(fetched.body, fetched.content_type)
+        articles = await in_worker(_listing, page, fetched.url, source)
     else:
         articles = await in_worker(
             functools.partial(
@@ -79,11 +82,12 @@ def bounded(article: Article) -> Article:
     )
 
 
-def _listing(body: bytes, base_url: str, source: Source) -> list[Article]:
+def _listing(text: str, base_url: str, source: Source) -> list[Article]:
     """Article links on an HTML listing page, picked by the source's CSS selector."""
     selector = str(source.options.get("link_selector") or "a")
     try:
-        page = lxml.html.fromstring(body)
+        # lxml refuses text that still declares an encoding: the text is decoded already.
+        page = lxml.html.fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))
         links = page.cssselect(selector)
     except (ValueError, lxml.etree.ParserError) as e:
         raise ParseError(f"cannot read the listing page: {e}") from e
