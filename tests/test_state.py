@@ -94,3 +94,10 @@ def test_a_database_deleted_under_the_daemon_turns_health_red_and_writes_fail(
     finally:
         daemon.store.close()
         daemon.lock.release()
+
+
+def test_a_malformed_database_is_one_line(state: Path) -> None:
+    (state / "monitor.db").write_bytes(b"this is not an SQLite file, " * 100)
+    line = refused(state)
+    assert line.startswith(f"error: cannot open the store {state / 'monitor.db'}: ")
+    assert "not a database" in line
