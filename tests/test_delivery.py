@@ -431,3 +431,26 @@ def test_the_payload_travels_through_the_outbox_unchanged() -> None:
         4,
     )
     assert AlertPayload.from_json(payload.to_json()) == payload
+
+
+def test_one_pass_delivers_everything_that_is_due(
+    feed_server: FeedServer, capture: CaptureServer, tmp_path: Path
+) -> None:
+    """150 alerts due at once (no flood limit in the way): one delivery pass sends them all,
+    not the first hundred."""
+    import random
+
+    rng = random.Random(11)
+    headlines = [
+        f"{rng.choice(['Russia', 'Iran', 'Syria', 'Cuba'])} sanctions "
+        + " ".join(f"{rng.getrandbits(32):08x}" for _ in range(4))
+        for _ in range(150)
+    ]
+    items = [(f"h{i}", h, f"http://127.0.0.1/h/{i}", h + ".") for i, h in enumerate(headlines)]
+    cfg = config(
+        feed_server.route("/many.xml", rss(*items)),
+        {"default": capture.url()},
+        settings={"flood_limit": 1000},
+    )
+    cycle(cfg, tmp_path)
+    assert sorted(m["title"].split("] ", 1)[1] for m in capture.received) == sorted(headlines)
