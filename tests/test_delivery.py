@@ -75,6 +75,18 @@ def make_all_due(state: Path) -> None:
     store.close()
 
 
+def distinct_headlines(n: int, seed: int) -> list[str]:
+    """N sanctions headlines no two of which are one story."""
+    import random
+
+    rng = random.Random(seed)
+    return [
+        f"{rng.choice(['Russia', 'Iran', 'Syria', 'Cuba'])} sanctions "
+        + " ".join(f"{rng.getrandbits(32):08x}" for _ in range(4))
+        for _ in range(n)
+    ]
+
+
 def seed_feed(server: FeedServer) -> str:
     seed = seed_article()
     return server.route(
@@ -246,14 +258,7 @@ def test_a_flood_becomes_the_limit_of_single_alerts_plus_a_digest(
     """100 matching stories within a minute, a limit of 7: 7 single alerts, then one digest
     that lists the other 93, in as many parts as the service's size limit needs; every
     headline arrives exactly once."""
-    import random
-
-    rng = random.Random(5)
-    headlines = [
-        f"{rng.choice(['Russia', 'Iran', 'Syria', 'Cuba'])} sanctions "
-        + " ".join(f"{rng.getrandbits(32):08x}" for _ in range(4))
-        for _ in range(100)
-    ]
+    headlines = distinct_headlines(100, seed=5)
     items = [(f"h{i}", h, f"http://127.0.0.1/h/{i}", h + ".") for i, h in enumerate(headlines)]
     url = feed_server.route("/flood.xml", rss(*items))
     cfg = config(
@@ -438,14 +443,7 @@ def test_one_pass_delivers_everything_that_is_due(
 ) -> None:
     """150 alerts due at once (no flood limit in the way): one delivery pass sends them all,
     not the first hundred."""
-    import random
-
-    rng = random.Random(11)
-    headlines = [
-        f"{rng.choice(['Russia', 'Iran', 'Syria', 'Cuba'])} sanctions "
-        + " ".join(f"{rng.getrandbits(32):08x}" for _ in range(4))
-        for _ in range(150)
-    ]
+    headlines = distinct_headlines(150, seed=11)
     items = [(f"h{i}", h, f"http://127.0.0.1/h/{i}", h + ".") for i, h in enumerate(headlines)]
     cfg = config(
         feed_server.route("/many.xml", rss(*items)),
