@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -41,9 +42,10 @@ def entries(
 
 
 def run_cli(
-    *args: str, stdin: str | None = None, cwd: Path = ROOT
+    *args: str, stdin: str | None = None, cwd: Path = ROOT, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """The CLI as a user runs it: a separate process, `python -m monitor`."""
+    """The CLI as a user runs it: a separate process, `python -m monitor`, with ENV added to
+    this process's environment."""
     return subprocess.run(
         [sys.executable, "-m", "monitor", *args],
         input=stdin,
@@ -51,7 +53,15 @@ def run_cli(
         text=True,
         cwd=cwd,
         timeout=120,
+        env={**os.environ, **(env or {})},
     )
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (just now)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @pytest.fixture

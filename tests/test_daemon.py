@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, seed_article
+from tests.conftest import ROOT, free_port, seed_article
 from tests.feedserver import FeedServer, feed_server
 from tests.test_polling import rss
 
@@ -133,8 +133,6 @@ def test_health_metrics_and_json_logs(feed_server: FeedServer, tmp_path: Path) -
     """With MONITOR_HTTP, `run` answers /healthz (200 with per-source state) and /metrics
     (Prometheus text, monitor_ series); its log lines are JSON when not on a terminal."""
     import json
-    import os
-    import socket
     import urllib.request
 
     seed = seed_article()
@@ -143,14 +141,15 @@ def test_health_metrics_and_json_logs(feed_server: FeedServer, tmp_path: Path) -
     )
     rules = tmp_path / "rules.yaml"
     rules_file(rules, f"  - {{name: republika, url: '{url}', fetch_body: false}}\n")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    os.environ["MONITOR_HTTP"] = f"127.0.0.1:{port}"
-    try:
-        daemon = Process("run", "--rules", str(rules), "--state", str(tmp_path / "state"))
-    finally:
-        del os.environ["MONITOR_HTTP"]
+    port = free_port()
+    daemon = Process(
+        "run",
+        "--rules",
+        str(rules),
+        "--state",
+        str(tmp_path / "state"),
+        env={"MONITOR_HTTP": f"127.0.0.1:{port}"},
+    )
     try:
         daemon.wait_for("republika: 1 new, 1 matched, 1 alert")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
@@ -258,11 +257,14 @@ def test_a_taken_health_port_is_one_clear_line_and_exit_2(tmp_path: Path) -> Non
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        os.environ["MONITOR_HTTP"] = f"127.0.0.1:{port}"
-        try:
-            result = run_cli("run", "--rules", str(rules), "--state", str(tmp_path / "state"))
-        finally:
-            del os.environ["MONITOR_HTTP"]
+        result = run_cli(
+            "run",
+            "--rules",
+            str(rules),
+            "--state",
+            str(tmp_path / "state"),
+            env={"MONITOR_HTTP": f"127.0.0.1:{port}"},
+        )
     assert result.returncode == 2
     [line] = [x for x in result.stderr.splitlines() if x.startswith("error:")]
     assert line.startswith(f"error: MONITOR_HTTP=127.0.0.1:{port}: cannot listen there (")

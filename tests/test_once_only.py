@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 import signal
-import socket
 import sqlite3
 import urllib.request
 from pathlib import Path
 
 from tests.capture import CaptureServer, capture
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, free_port, run_cli
 from tests.feedserver import FeedServer, feed_server
 from tests.test_crash import HEADLINES
 from tests.test_daemon import Process, rules_file
@@ -23,12 +22,6 @@ __all__ = ["capture", "feed_server"]
 def notify_to(rules: Path, url: str) -> None:
     text = rules.read_text(encoding="utf-8")
     rules.write_text(text.replace("default: ${MONITOR_NOTIFY_URL:-}", f"default: {url}"), "utf-8")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def pending_deliveries(state: Path) -> int:

@@ -23,7 +23,7 @@ from monitor.models import AlertPayload, Article, Hit
 from monitor.notify.deliver import apprise_send
 from monitor.notify.message import alert_message
 from monitor.text.clean import cut
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 
 MITMDUMP = os.environ.get("MITMDUMP") or shutil.which(
     "mitmdump", path=str(ROOT / ".venv-proxy" / "bin")
@@ -43,9 +43,7 @@ def wire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         pytest.skip(message)
     log = tmp_path / "wire.jsonl"
     log.touch()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     confdir = tmp_path / "mitm"
     proc = subprocess.Popen(
         [
@@ -216,9 +214,7 @@ def send_mail(message: object) -> list[str]:
             received.append(envelope.content.decode("utf-8", "replace"))  # type: ignore[attr-defined]
             return "250 OK"
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     smtp = Controller(Handler(), hostname="127.0.0.1", port=port)
     smtp.start()
     try:
