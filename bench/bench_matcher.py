@@ -7,7 +7,7 @@ texts from ../shared/fixtures/feeds). Watchlists: the default rules.yaml; the de
 synthetic name lists of 2,000 and 50,000 aliases; the default with the real OFAC SDN (January
 2019) and UN (February 2026) lists imported (../shared/fixtures/lists); and those plus a
 synthetic list of 100,000 aliases. Without ../shared, one line says so: the articles are then
-assembled from the test cases we wrote (tests/cases/languages.yaml) and the rows with the real
+assembled from the test cases we wrote (tests/cases/languages/) and the rows with the real
 lists are left out. Baselines: (a)
 rapidfuzz partial_ratio of every alias against the text, the naive loop; (b) one exact
 Aho-Corasick scan of all aliases over the normalised text, no word boundaries or filtering.
@@ -31,7 +31,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import ahocorasick
-import yaml
 from rapidfuzz import fuzz
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +46,7 @@ from monitor.pipeline import Pipeline  # noqa: E402
 from monitor.text.normalize import fold, fold_plain  # noqa: E402
 from tests.devset import devset  # noqa: E402
 from tests.shared import ABSENT, SHARED_FIXTURES, shared_available  # noqa: E402
+from tests.written import written_cases  # noqa: E402
 
 SYLLABLES = (
     "al ab ba da dar de di fa gar ha hu ka kha la li ma mi mo mu na ni no ra ri ro sa sha so ta "
@@ -65,10 +65,7 @@ def rss_mb(field: str = "VmRSS") -> float:
 
 
 def corpus(n: int) -> list[Article]:
-    if shared_available():
-        records = devset(SHARED_FIXTURES / "feeds")
-    else:
-        records = yaml.safe_load((ROOT / "tests/cases/languages.yaml").read_text(encoding="utf-8"))
+    records = devset(SHARED_FIXTURES / "feeds") if shared_available() else written_cases()
     texts = [f"{r['title']}. {r['body']}" for r in records if r.get("body")]
     rng = random.Random(7)
     out = []

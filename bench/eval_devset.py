@@ -3,9 +3,9 @@
     python bench/eval_devset.py [--rules rules.yaml] [--errors] [--lists]
 
 The dev set is real articles labelled by hand: our labels (tests/fixtures/devset/labels.jsonl),
-their texts built from ../shared/fixtures/feeds (tests/devset.py); tests/cases/languages.yaml
-holds short items written for the tests in 18 languages. Prints the confusion counts overall and
-per language, and with --errors every misclassified article with the rule's reason. With
+their texts built from ../shared/fixtures/feeds (tests/devset.py); tests/cases/languages/
+holds short items written for the tests, one file per language. Prints the confusion counts
+overall and per language, and with --errors every misclassified article with the rule's reason. With
 --lists, the OFAC SDN (2019) and UN (2026) lists of ../shared/fixtures/lists fill the rules'
 imported watchlists of those names. Without ../shared, one line says so and only the written
 cases are measured. An alert is a rule sent on its own; rules sent as digests (the
@@ -20,8 +20,6 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -31,10 +29,11 @@ from monitor.models import Article  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
 from tests.devset import devset  # noqa: E402
 from tests.shared import ABSENT, SHARED_FIXTURES, exit_unless_shared, shared_available  # noqa: E402
+from tests.written import written_cases  # noqa: E402
 
 
 def load_sets(extra: list[str]) -> dict[str, list[dict[str, object]]]:
-    cases = yaml.safe_load((ROOT / "tests/cases/languages.yaml").read_text(encoding="utf-8"))
+    cases = written_cases()
     sets: dict[str, list[dict[str, object]]] = {}
     if shared_available():
         real = devset(SHARED_FIXTURES / "feeds")

@@ -3,7 +3,7 @@
     python bench/eval_list_hits.py [--rules rules.yaml]
 
 Imports the OFAC SDN (2019) and UN (2026) lists of ../shared/fixtures, matches every negative
-article of the dev set (tests/devset.py) and tests/cases/languages.yaml, and prints each list hit in
+article of the dev set (tests/devset.py) and tests/cases/languages/, and prints each list hit in
 its context, weak ones marked, then the counts. Each hit is a name of a listed entity found in
 text: a real mention of a listed name is not an error; a hit on a different person or an
 ordinary word is.
@@ -15,8 +15,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -26,10 +24,11 @@ from monitor.models import Article  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
 from tests.devset import devset  # noqa: E402
 from tests.shared import SHARED_FIXTURES, exit_unless_shared  # noqa: E402
+from tests.written import written_cases  # noqa: E402
 
 
 def negatives() -> list[Article]:
-    cases = yaml.safe_load((ROOT / "tests/cases/languages.yaml").read_text(encoding="utf-8"))
+    cases = written_cases()
     records = [r for r in devset(SHARED_FIXTURES / "feeds") if not r["label"]]
     records += [{**c, "id": f"case-{i}"} for i, c in enumerate(cases) if not c["alert"]]
     return [

@@ -20,6 +20,7 @@ from typing import IO, Any
 from monitor import __version__
 from monitor.articles import article_from_record, read_jsonl
 from monitor.config import Config, load_config
+from monitor.config.builtin import FILES, STARTER, builtin_path, language_codes, shown
 from monitor.config.schema import rules_schema
 from monitor.cycle import Cycle
 from monitor.daemon import Daemon, run_once
@@ -33,7 +34,7 @@ from monitor.notify.render import Message
 from monitor.pipeline import Pipeline, PollReport
 from monitor.rules.explain import ansi_mark, explain, plain_mark
 from monitor.sources.fetch import Fetcher
-from monitor.store import StateLock, Store
+from monitor.store import StateLock, Store, set_aside
 from monitor.text.lang import detect
 
 EXIT_INPUT, EXIT_CONFIG = 1, 2
@@ -177,11 +178,48 @@ def _parser() -> argparse.ArgumentParser:
         "sanctions-monitor watchlists | grep Russia",
     )
     wl.set_defaults(handler=cmd_watchlists)
+
+    over = command(
+        "start-over",
+        "set the state folder's store aside (kept, in a dated folder) so that the next start"
+        " makes a new one: every current item will alert again",
+        "sanctions-monitor start-over --state state",
+    )
+    over.set_defaults(handler=cmd_start_over)
+
+    init = command(
+        "init",
+        "write a starter rules.yaml to edit (the built-in defaults, commented)",
+        "sanctions-monitor init && $EDITOR rules.yaml",
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    init.set_defaults(handler=cmd_init)
+
+    builtin = command(
+        "builtin",
+        "list the built-in data (languages, watchlists, sources, lists) or print one file",
+        "sanctions-monitor builtin show pl",
+    )
+    builtin.add_argument("action", choices=["list", "show"])
+    builtin.add_argument("name", nargs="?", help="show: a language code, or " + ", ".join(FILES))
+    builtin.set_defaults(handler=cmd_builtin)
     return parser
 
 
 def rules_path(args: argparse.Namespace) -> Path:
-    return Path(getattr(args, "rules", None) or os.environ.get("MONITOR_RULES") or "rules.yaml")
+    """The rules file asked for; with none asked for and no ./rules.yaml, the built-in starter
+    rules, said in one line (a first `sanctions-monitor match` needs no file)."""
+    given = getattr(args, "rules", None) or os.environ.get("MONITOR_RULES")
+    if given or Path("rules.yaml").exists():
+        return Path(given or "rules.yaml")
+    if not getattr(args, "told_defaults", False):
+        args.told_defaults = True
+        print(
+            "no rules.yaml here: using the built-in defaults"
+            " (`sanctions-monitor init` writes one to edit)",
+            file=sys.stderr,
+        )
+    return STARTER
 
 
 def state_dir(args: argparse.Namespace) -> Path:
@@ -492,6 +530,8 @@ def cmd_watchlists(args: argparse.Namespace) -> int:
         compiled.update({k: v for k, v in options.items() if v})
         if alias.langs:
             compiled["langs"] = sorted(alias.langs)
+        if alias.origin:
+            compiled["origin"] = alias.origin
         by_entry.setdefault((alias.watchlist, alias.entry), []).append(compiled)
     for (watchlist, name), compiled_aliases in by_entry.items():
         record = {
@@ -502,4 +542,61 @@ def cmd_watchlists(args: argparse.Namespace) -> int:
             "compiled": compiled_aliases,
         }
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_start_over(args: argparse.Namespace) -> int:
+    state = state_dir(args)
+    with StateLock(state, "start-over"):  # never under a running daemon
+        aside = set_aside(state)
+    if aside is None:
+        print(f"{state} holds no store: the next start makes one")
+    else:
+        print(f"the old store is in {aside}; the next start makes a new one")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = Path(getattr(args, "rules", None) or os.environ.get("MONITOR_RULES") or "rules.yaml")
+    if path.exists() and not args.force:
+        raise InputError(f"{path} exists: edit it, or give --force to replace it")
+    path.write_text(STARTER.read_text(encoding="utf-8"), encoding="utf-8")
+    print(f"wrote {path}: check it with `sanctions-monitor check --rules {path}`")
+    return 0
+
+
+def cmd_builtin(args: argparse.Namespace) -> int:
+    if args.action == "show":
+        path = builtin_path(args.name or "")
+        if path is None:
+            known = ", ".join((*FILES, *language_codes()))
+            raise InputError(f"no built-in file {args.name!r} (one of: {known})")
+        sys.stdout.write(path.read_text(encoding="utf-8"))
+        return 0
+    config = load_config(STARTER)  # everything built in, no user choice applied
+    per_language: dict[str, int] = {}
+    for wl in config.watchlists.values():
+        for entry in wl.entries:
+            for alias in entry.aliases:
+                file = alias.origin.rsplit(":", 1)[0]
+                per_language[file] = per_language.get(file, 0) + 1
+    print("languages (sanctions-monitor builtin show CODE):")
+    for code in language_codes():
+        path = builtin_path(code)
+        assert path is not None
+        name = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in path.open(encoding="utf-8")
+                if line.startswith("name:")
+            ),
+            code,
+        )
+        print(f"  {code:<8} {name:<24} {per_language.get(shown(path), 0):>5} aliases")
+    print("files (sanctions-monitor builtin show NAME):")
+    for name in FILES:
+        path = builtin_path(name)
+        assert path is not None
+        print(f"  {name:<12} {shown(path)}")
+    print(f"{len(config.sources)} sources, {len(config.watchlists)} watchlists")
     return 0

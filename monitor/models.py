@@ -57,6 +57,7 @@ class Hit:
     score: float
     ref: ListRef | None = None  # for entries of official lists
     weak: bool = False  # an alias that needed, and had, other evidence in its sentence
+    origin: str = ""  # FILE:LINE of the alias, for `explain` (not in match output)
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {

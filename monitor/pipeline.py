@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor import index_cache, metrics
-from monitor.config import Config, Source, load_config
+from monitor.config import Config, Source, cached, load_config
 from monitor.lists import snapshots
 from monitor.lists.model import ListEntity
 from monitor.lists.watchlist import stored_lists, with_lists
@@ -53,6 +53,18 @@ class Pipeline:
         )
 
     @classmethod
+    def from_cache(cls, config: Config) -> Pipeline:
+        """Without lists: the compiled index of the rules and built-in data alone, from the
+        user's cache folder while they are the same."""
+        wanted = index_cache.key(config, {})
+        folder = cached.user_folder()
+        matcher = index_cache.load(folder, wanted)
+        if matcher is None:
+            matcher = Matcher(with_lists(config, {}))
+            index_cache.save(folder, wanted, matcher)
+        return cls(config, matcher=matcher)
+
+    @classmethod
     def from_store(cls, config: Config, store: Store) -> Pipeline:
         """With the last good snapshot of every imported list. The compiled index is read from
         the state folder when neither the watchlists nor a list's version has changed."""
@@ -62,8 +74,8 @@ class Pipeline:
             if wl.imports
         }
         if not versions:
-            return cls(config)
-        wanted = index_cache.key(config.watchlists, versions)
+            return cls.from_cache(config)
+        wanted = index_cache.key(config, versions)
         folder = store.path.parent
         matcher = index_cache.load(folder, wanted)
         if matcher is None:
@@ -79,7 +91,7 @@ class Pipeline:
         downloaded here: `lists refresh`, `once` and `run` do that)."""
         config = load_config(path)
         if state_dir is None or not (state_dir / DB_NAME).exists():
-            return cls(config)
+            return cls.from_cache(config)
         store = Store(state_dir)
         try:
             return cls.from_store(config, store)

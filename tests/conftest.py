@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -29,10 +30,27 @@ DEFAULT_LIST_COPIES = {
 }
 for _name, _path in DEFAULT_LIST_COPIES.items():
     os.environ[_name] = str(_path)
+# What is compiled from the built-in data is cached in a folder of this test run, not the user's.
+os.environ["MONITOR_CACHE"] = tempfile.mkdtemp(prefix="monitor-cache-")
+
+
+DEFAULT_RULES = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+# The default rules' `rules:` and `notify:`, to follow a test's own settings and sources.
+DEFAULT_RULES_TAIL = DEFAULT_RULES[DEFAULT_RULES.index("\nrules:\n") + 1 :]
+
+
+def rules_with_sources(sources: str) -> str:
+    """The default rules.yaml with these sources (YAML list items) instead of the built-in ones,
+    which are on the internet."""
+    text = DEFAULT_RULES.replace("  sources: true", "  sources: false", 1)
+    assert "\nsources:\n" in text and text != DEFAULT_RULES
+    return text.replace("\nsources:\n", "\nsources:\n" + sources, 1)
 
 
 def pipeline_from(yaml_text: str, env: dict[str, str] | None = None) -> Pipeline:
-    return Pipeline(parse_config(textwrap.dedent(yaml_text), "test.yaml", env or {}))
+    """A pipeline of exactly the watchlists and rules given: none of the built-in data."""
+    text = "builtin: false\n" + textwrap.dedent(yaml_text)
+    return Pipeline(parse_config(text, "test.yaml", env or {}))
 
 
 def entries(

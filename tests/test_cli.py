@@ -25,6 +25,7 @@ rules:
   - name: sanctions-country
     all: [{watchlist: countries}, {watchlist: terms}]
     within: sentence
+builtin: false  # only the watchlists above
 """
 
 
@@ -128,7 +129,8 @@ def test_explain_shows_each_rule_and_the_words_in_context(rules: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "✔ sanctions-country: FIRED" in result.stdout
     assert "«Rusia» dan Iran lawan sanksi" in result.stdout
-    assert "countries/Russia ×1: 'Rusia' (Rusia, 100)" in result.stdout
+    line = RULES.splitlines().index('        aliases: [Rusia, "Росси*"]') + 1
+    assert f"countries/Russia ×1: 'Rusia' (Rusia, {rules}:{line}, 100)" in result.stdout
 
 
 def test_explain_says_why_a_rule_did_not_fire(rules: Path, tmp_path: Path) -> None:
@@ -160,6 +162,8 @@ def test_watchlists_lists_compiled_aliases(rules: Path) -> None:
     compiled = {c["alias"]: c for c in russia["compiled"]}
     assert compiled["Росси*"]["normalized"] == "росси"
     assert compiled["Росси*"]["open_end"] is True
+    line = RULES.splitlines().index('        aliases: [Rusia, "Росси*"]') + 1
+    assert compiled["Росси*"]["origin"] == f"{rules}:{line}"  # where it is written
     assert [r["entry"] for r in records] == ["Russia", "Iran", "sanctions"]
 
 

@@ -32,6 +32,7 @@ rules:
     notify: [team]
 notify:
   team: ${TEAM_URL:-json://localhost/}
+builtin: false  # only the watchlists above
 """
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port, seed_article
+from tests.conftest import ROOT, free_port, rules_with_sources, seed_article
 from tests.feedserver import FeedServer, feed_server
 from tests.test_polling import rss
 
@@ -74,17 +74,8 @@ class Process:
 
 
 def rules_file(path: Path, sources: str, extra_rules: str = "") -> None:
-    rules = (ROOT / "rules.yaml").read_text(encoding="utf-8")
-    head, tail = rules.split("\nsources:\n", 1)
-    tail = tail[tail.index("\nwatchlists:\n") :]
-    path.write_text(
-        head.replace("interval: 15m", "interval: 1h")
-        + "\nsources:\n"
-        + sources
-        + tail
-        + extra_rules,
-        encoding="utf-8",
-    )
+    text = rules_with_sources(sources).replace("interval: 15m", "interval: 1h")
+    path.write_text(text + extra_rules, encoding="utf-8")
 
 
 def test_run_alerts_reloads_and_stops_on_sigterm(feed_server: FeedServer, tmp_path: Path) -> None:

@@ -17,14 +17,11 @@ from monitor.pipeline import Monitor, Pipeline
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store
 from tests.capture import CaptureServer, capture
-from tests.conftest import ROOT, seed_article
+from tests.conftest import seed_article
 from tests.feedserver import FeedServer, feed_server
 from tests.test_polling import rss
 
 __all__ = ["capture", "feed_server"]
-
-WATCHLISTS = (ROOT / "rules.yaml").read_text(encoding="utf-8").split("\nwatchlists:\n", 1)[1]
-WATCHLISTS = WATCHLISTS.split("\nrules:\n", 1)[0]
 
 
 def config(
@@ -46,12 +43,13 @@ def config(
     head = yaml.safe_dump(
         {
             "settings": {"timeout": "3s", **(settings or {})},
+            "builtin": {"sources": False},
             "sources": [{"name": "republika", "url": feed, "fetch_body": False}],
         },
         allow_unicode=True,
     )
     tail = yaml.safe_dump({"rules": [rule], "notify": notify})
-    return parse_config(head + "watchlists:\n" + WATCHLISTS + "\n" + tail, "t.yaml", {})
+    return parse_config(head + tail, "t.yaml", {})
 
 
 def cycle(cfg: object, state: Path, poll: bool = True) -> None:

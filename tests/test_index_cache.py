@@ -71,13 +71,16 @@ def test_the_index_is_reused_until_a_list_changes_and_survives_a_torn_file(
         Pipeline.from_file(path, state), "New Listed Trading LLC moved funds"
     )
 
-    # other watchlists: another key; the same ones in another process: the same key
+    # other rules: another key; the same ones in another process: the same key
     versions = {"ofac_sdn": "x"}
-    edited = {k: v for k, v in config.watchlists.items() if k != "terms"}
-    assert index_cache.key(config.watchlists, versions) != index_cache.key(edited, versions)
+    path.write_text(path.read_text(encoding="utf-8").replace("sanction*", "sanksi*"), "utf-8")
+    edited = load_config(path)
+    assert index_cache.key(config, versions) != index_cache.key(edited, versions)
+    assert index_cache.key(config, versions) != index_cache.key(config, {"ofac_sdn": "y"})
+    path.write_text(path.read_text(encoding="utf-8").replace("sanksi*", "sanction*"), "utf-8")
     code = (
         "import sys; from monitor import index_cache; from monitor.config import load_config;"
-        f"print(index_cache.key(load_config({str(path)!r}).watchlists, {versions!r}))"
+        f"print(index_cache.key(load_config({str(path)!r}), {versions!r}))"
     )
     keys = {
         subprocess.run(
@@ -89,7 +92,7 @@ def test_the_index_is_reused_until_a_list_changes_and_survives_a_torn_file(
         ).stdout.strip()
         for seed in ("1", "2")
     }
-    assert keys == {index_cache.key(config.watchlists, versions)}
+    assert keys == {index_cache.key(config, versions)}
 
 
 def test_a_rebuild_lets_the_old_index_go_before_it_builds_the_new(

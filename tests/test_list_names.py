@@ -36,6 +36,7 @@ watchlists:
 rules:
   - name: listed
     all: [{watchlist: [ofac_sdn, un_sc]}, {watchlist: sanctions_terms}]
+builtin: false  # only the watchlists above
 """
 
 

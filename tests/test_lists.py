@@ -86,6 +86,7 @@ def rules(tmp_path: Path, url: str, fmt: str = "ofac-csv", name: str = "ofac_sdn
     path.write_text(
         yaml.safe_dump(
             {
+                "builtin": False,  # only this list and these terms
                 "watchlists": {
                     name: {"import": {"format": fmt, "url": url}, "refresh": "1d"},
                     "terms": {

@@ -168,3 +168,38 @@ def test_a_regex_alias_that_backtracks_without_end_gives_up_and_the_rest_is_foun
     assert time.monotonic() - started < 10
     assert found == {"Iran"}
     assert "regex alias '(a|aa)*$' of slow gave up on a text" in caplog.text
+
+
+def test_an_exclude_written_as_a_stem_covers_the_whole_word_it_begins() -> None:
+    """`exclude: ["irány*"]` vetoes the hits of `Iran*` in irányelv and irányítás, as a stem
+    alias's hit covers its whole word; Irán itself is still found."""
+    pipeline = pipeline_from(
+        """
+        watchlists:
+          countries:
+            entries:
+              - name: Iran
+                aliases: [{text: "Iran*", exact: true}]
+                exclude: ["irány*"]
+        rules: [{name: r, all: [{watchlist: countries}]}]
+        """
+    )
+    hits = pipeline.match(Article("a", "Az irányelv és az irányítás", "Irán és Irániak")).hits
+    assert [h.text for h in hits] == ["Irán", "Irániak"]
+
+
+def test_a_case_sensitive_stem_keeps_its_case_on_the_letters_it_has() -> None:
+    """`{text: "Ağ Ev*", case: true}` finds "Ağ Evin" (the White House's), not "ağ evin" (a
+    net's house): a case-sensitive alias may be a stem."""
+    pipeline = pipeline_from(
+        """
+        watchlists:
+          actors:
+            entries:
+              - name: United States
+                aliases: [{text: "Ağ Ev*", case: true}]
+        rules: [{name: r, all: [{watchlist: actors}]}]
+        """
+    )
+    found = pipeline.match(Article("a", "Ağ Evin açıklaması", "bir ağ evin içinde")).hits
+    assert [(h.field, h.text) for h in found] == [("title", "Ağ Evin")]

@@ -21,19 +21,18 @@ from monitor.models import AlertPayload
 from monitor.pipeline import Monitor, Pipeline, PollReport
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store
-from tests.conftest import ROOT, run_cli, seed_article
+from tests.conftest import DEFAULT_RULES_TAIL, rules_with_sources, run_cli, seed_article
 from tests.feedserver import FeedServer, billion_laughs, feed_server, fixture_bytes
 
 __all__ = ["feed_server"]  # the fixture, used by name
 
-WATCHLISTS = (ROOT / "rules.yaml").read_text(encoding="utf-8").split("\nwatchlists:\n", 1)[1]
-RULES_TAIL = "watchlists:\n" + WATCHLISTS
-
 
 def config_for(sources: list[dict[str, object]], **settings: object) -> object:
     base = {"timeout": "3s", "max_bytes": 2_000_000, **settings}
-    head = yaml.safe_dump({"settings": base, "sources": sources}, allow_unicode=True)
-    return parse_config(head + RULES_TAIL, "test-rules.yaml", {})
+    head = yaml.safe_dump(
+        {"settings": base, "builtin": {"sources": False}, "sources": sources}, allow_unicode=True
+    )
+    return parse_config(head + DEFAULT_RULES_TAIL, "test-rules.yaml", {})
 
 
 def poll_all(config: object, state: Path) -> list[PollReport]:
@@ -273,12 +272,9 @@ def test_once_with_default_rules_and_the_founding_article(
         "/republika.xml",
         rss(("rep-1", seed.title, "http://127.0.0.1/berita/rusia-iran", seed.body), lang="id"),
     )
-    rules = (ROOT / "rules.yaml").read_text(encoding="utf-8")
-    head, tail = rules.split("\nsources:\n", 1)
-    tail = tail[tail.index("\nwatchlists:\n") :]
     path = tmp_path / "rules.yaml"
     path.write_text(
-        head + f"\nsources:\n  - {{name: republika, url: '{url}', fetch_body: false}}\n" + tail,
+        rules_with_sources(f"  - {{name: republika, url: '{url}', fetch_body: false}}\n"),
         encoding="utf-8",
     )
     state = tmp_path / "state"

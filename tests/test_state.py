@@ -39,7 +39,7 @@ def test_a_database_emptied_or_deleted_is_refused(state: Path, damage: str) -> N
         db.unlink()
     line = refused(state)
     assert line.startswith(f"error: {db} is missing or empty, but this state folder held a store")
-    assert f"delete {state / 'store.id'}" in line  # how to start over on purpose
+    assert f"run `sanctions-monitor start-over --state {state}`" in line  # how to begin anew
     assert not db.exists() or db.stat().st_size == 0  # nothing was created in its place
 
 
@@ -50,11 +50,31 @@ def test_another_stores_database_is_refused(state: Path, tmp_path: Path) -> None
     assert "is another store's database" in refused(state)
 
 
-def test_starting_over_on_purpose(state: Path) -> None:
-    """Deleting store.id beside a lost database is the deliberate way to begin anew."""
-    (state / "monitor.db").unlink()
-    (state / "store.id").unlink()
+def test_starting_over_on_purpose_keeps_the_old_store_aside(state: Path) -> None:
+    """`start-over` is the deliberate way to begin anew after a lost database: the remains of
+    the old store move to a dated folder (nothing deleted), and the next start makes a new one,
+    with another id."""
+    old_id = (state / "store.id").read_text(encoding="utf-8")
+    (state / "monitor.db").write_bytes(b"")
+    assert run_cli("status", "--state", str(state)).returncode != 0
+    result = run_cli("start-over", "--state", str(state))
+    assert result.returncode == 0, result.stderr
+    [aside] = state.glob("previous-*")
+    assert f"the old store is in {aside}" in result.stdout
+    assert (aside / "store.id").read_text(encoding="utf-8") == old_id
+    assert (aside / "monitor.db").exists()
     assert run_cli("status", "--state", str(state)).returncode == 0
+    assert (state / "store.id").read_text(encoding="utf-8") != old_id
+
+
+def test_starting_over_waits_for_no_running_daemon(state: Path) -> None:
+    """Under a process that holds the state folder, `start-over` refuses and moves nothing."""
+    from monitor.store import StateLock
+
+    with StateLock(state, "run"):
+        result = run_cli("start-over", "--state", str(state))
+    assert result.returncode != 0 and "is in use by" in result.stderr
+    assert not list(state.glob("previous-*")) and (state / "monitor.db").exists()
 
 
 def test_a_state_folder_that_is_a_file_is_one_clear_line(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
-"""The typed form of rules.yaml. Built only by `config.load`; read by every stage."""
+"""The typed form of rules.yaml and the built-in data. Built only by `config`; read by all."""
 
 from __future__ import annotations
 
+import dataclasses
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class AliasSpec:
     langs: frozenset[str] = frozenset()  # only for articles in these languages; empty: all
     regex: bool = False
     weak: bool = False  # proves nothing alone: kept only beside other evidence (imported lists)
+    origin: str = field(default="", compare=False)  # FILE:LINE where it is written, for explain
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,14 @@ class Entry:
     aliases: tuple[AliasSpec, ...]
     exclude: tuple[str, ...] = ()  # phrases containing an alias that do not mean this entry
     ref: ListRef | None = None  # set for entries filled from an official list
+
+    def extended(self, aliases: tuple[AliasSpec, ...], exclude: tuple[str, ...]) -> Entry:
+        """This entry with more aliases and excludes; one written twice is kept once."""
+        return dataclasses.replace(
+            self,
+            aliases=tuple(dict.fromkeys((*self.aliases, *aliases))),
+            exclude=tuple(dict.fromkeys((*self.exclude, *exclude))),
+        )
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,33 @@ class Watchlist:
     description: str = ""
     fuzzy: bool = True
     imports: ListImport | None = None
+
+    def extended(self, other: Watchlist) -> Watchlist:
+        """This watchlist with other's entries added: aliases and excludes of an entry both
+        have are joined; other's description, typo tolerance and import win where it sets them."""
+        entries = {e.name: e for e in self.entries}
+        for e in other.entries:
+            entries[e.name] = (
+                entries[e.name].extended(e.aliases, e.exclude) if e.name in entries else e
+            )
+        return dataclasses.replace(
+            self,
+            entries=tuple(entries.values()),
+            description=other.description or self.description,
+            fuzzy=other.fuzzy,
+            imports=other.imports or self.imports,
+        )
+
+
+@dataclass(frozen=True)
+class BuiltinChoice:
+    """Which of the built-in data a rules file uses (its `builtin:` key): all of it by default."""
+
+    sources: bool = True
+    lists: bool = True  # the official sanctions lists (ofac_sdn, un_sc, eu_fsf, uk_sanctions)
+    languages: tuple[str, ...] | None = None  # None: every language that ships
+    skip_languages: frozenset[str] = frozenset()
+    watchlists: bool = True  # false (`builtin: false`): none of it, languages included
 
 
 @dataclass(frozen=True)
@@ -151,3 +188,7 @@ class Config:
     watchlists: Mapping[str, Watchlist]
     rules: tuple[Rule, ...]
     notify: Mapping[str, tuple[str, ...]]  # target -> Apprise URLs (secrets: never log them)
+    languages: tuple[str, ...] = ()  # the built-in languages whose aliases are loaded
+    # Of everything the config was built from (the files as read, the environment they used,
+    # this program's code): equal digests, equal configs. Keys the compiled index's caches.
+    digest: str = ""

@@ -7,8 +7,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from monitor.config.load import (
+from monitor.config.check import (
     ALIAS_KEYS,
+    BUILTIN_KEYS,
     CONDITION_KEYS,
     ENTRY_KEYS,
     IMPORT_KEYS,
@@ -117,6 +118,7 @@ def rules_schema() -> dict[str, Any]:
             "schemas": {"type": "array", "items": {"enum": list(LIST_SCHEMAS)}},
             "programs": TEXTS,
             "weak_needs": TEXTS,
+            "override": {"enum": ["append", "replace"]},
         },
         WATCHLIST_KEYS,
     )
@@ -165,8 +167,22 @@ def rules_schema() -> dict[str, Any]:
                     "properties": settings,
                     "additionalProperties": False,
                 },
+                "builtin": {
+                    "anyOf": [
+                        {"type": "boolean"},
+                        _object(
+                            {
+                                "sources": {"type": "boolean"},
+                                "lists": {"type": "boolean"},
+                                "languages": {"anyOf": [{"const": "all"}, TEXTS]},
+                                "skip_languages": TEXTS,
+                            },
+                            BUILTIN_KEYS,
+                        ),
+                    ]
+                },
                 "sources": {"type": ["array", "null"], "items": source},
-                "watchlists": {"type": "object", "additionalProperties": watchlist},
+                "watchlists": {"type": ["object", "null"], "additionalProperties": watchlist},
                 "rules": {"type": "array", "items": rule},
                 "notify": {
                     "type": ["object", "null"],
@@ -174,6 +190,6 @@ def rules_schema() -> dict[str, Any]:
                 },
             },
             TOP_KEYS,
-            ["watchlists", "rules"],
+            ["rules"],
         ),
     }

@@ -34,6 +34,7 @@ class Alias:
     regex: regex_lib.Pattern[str] | None = None
     ref: ListRef | None = None
     weak: bool = False  # needs other evidence in its sentence (see Matcher)
+    origin: str = ""  # FILE:LINE where it is written
 
     def __reduce__(self) -> tuple[type[Alias], tuple[object, ...]]:
         # A plain tuple pickles several times faster than a slotted dataclass's state.
@@ -84,6 +85,7 @@ def _compile(id: int, wl: Watchlist, entry: Entry, spec: AliasSpec, exclude: boo
             langs=spec.langs,
             regex=regex_lib.compile(spec.text, flags),
             ref=entry.ref,
+            origin=spec.origin,
         )
     core = spec.text.strip()
     norm = fold_plain(core.strip("*"))
@@ -118,6 +120,7 @@ def _compile(id: int, wl: Watchlist, entry: Entry, spec: AliasSpec, exclude: boo
         exclude=exclude,
         ref=entry.ref,
         weak=spec.weak,
+        origin=spec.origin,
     )
 
 

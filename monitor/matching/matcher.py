@@ -69,7 +69,12 @@ class Matcher:
                 # the distinctive word of BANK ROSSIYA).
                 if a.ref is not None and not a.weak and not latinizable(a.norm) and e > s
             )
-        vetoes = [(a.watchlist, a.entry, s, e) for a, s, e, _ in found if a.exclude]
+        # An exclude written as a stem ("irány*") covers the whole word, as an alias hit does.
+        vetoes = [
+            (a.watchlist, a.entry, *_whole_words(folded.text, a, s, e))
+            for a, s, e, _ in found
+            if a.exclude
+        ]
         hits = []
         for alias, start, end, score in found:
             if alias.exclude:
@@ -81,7 +86,7 @@ class Matcher:
             ):
                 continue
             o_start, o_end = folded.original_span(start, end)
-            if alias.case and not _same_letters(text[o_start:o_end], alias.letters):
+            if alias.case and not _same_letters(text[o_start:o_end], alias):
                 continue
             if alias.weak and " " not in alias.norm and text[o_start].islower():
                 continue  # one weak word must at least be written as a name: "Wagner", not "first"
@@ -216,8 +221,18 @@ def _whole_words(norm: str, alias: Alias, start: int, end: int) -> tuple[int, in
     return start, end
 
 
-def _same_letters(seen: str, letters: str) -> bool:
-    return "".join(ch for ch in seen if ch.isalnum()) == letters
+def _same_letters(seen: str, alias: Alias) -> bool:
+    """Whether the letters seen are the alias's, in its case and accents; for a stem, whether
+    the word seen begins (or ends) with them: `{text: "Ağ Ev*", case: true}` and "Ağ Evin"."""
+    written = "".join(ch for ch in seen if ch.isalnum())
+    letters = alias.letters
+    if alias.open_end and alias.open_start:
+        return letters in written
+    if alias.open_end:
+        return written.startswith(letters)
+    if alias.open_start:
+        return written.endswith(letters)
+    return written == letters
 
 
 def _hit(alias: Alias, text: str, field: Field, start: int, end: int, score: float) -> Hit:
@@ -232,6 +247,7 @@ def _hit(alias: Alias, text: str, field: Field, start: int, end: int, score: flo
         score,
         alias.ref,
         alias.weak,
+        alias.origin,
     )
 
 

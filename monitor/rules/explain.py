@@ -61,7 +61,8 @@ def _hits_by_entry(hits: Sequence[Hit], result: MatchResult, mark: Mark) -> str:
 
 def _seen(hit: Hit) -> str:
     weak = ", a weak name confirmed in its sentence" if hit.weak else ""
-    return f"{hit.text!r} ({hit.alias}, {hit.score:g}{weak})"
+    origin = f", {hit.origin}" if hit.origin else ""
+    return f"{hit.text!r} ({hit.alias}{origin}, {hit.score:g}{weak})"
 
 
 def in_context(text: str, hits: Sequence[Hit], mark: Mark) -> str:

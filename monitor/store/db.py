@@ -35,9 +35,26 @@ def _disk_full(error: StoreError) -> bool:
 def _lost(path: Path, marker: Path, what: str) -> str:
     return (
         f"{path} {what}, but this state folder held a store ({marker}): restore the file from"
-        f" a backup; or, to start over on purpose (every current item will alert again),"
-        f" delete {marker}"
+        f" a backup; or, to start over on purpose (every current item will alert again), run"
+        f" `sanctions-monitor start-over --state {path.parent}`"
     )
+
+
+def set_aside(state_dir: Path) -> Path | None:
+    """Move the store out of the way, into a dated folder beside it, so that the next start
+    makes a new one. Nothing is deleted: the old store can be put back by moving it again.
+    The official lists' last good copies stay. The caller holds the state lock. Returns the
+    folder, or None when there was no store."""
+    folder = Path(state_dir)
+    names = (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", ID_NAME)
+    present = [folder / n for n in names if (folder / n).exists()]
+    if not present:
+        return None
+    aside = folder / f"previous-{now().strftime('%Y%m%dT%H%M%SZ')}"
+    aside.mkdir()
+    for path in present:
+        path.rename(aside / path.name)
+    return aside
 
 
 def _reason(error: Exception) -> str:

@@ -7,9 +7,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
-# A sentence ends at . ! ? and their CJK, Arabic and Devanagari forms, or at a line break. A period
-# after a single letter or a common abbreviation (U.S., Mr., Jan.) does not end one.
-_END = re.compile(r"[.!?]+[\"'”’»)]*\s+|[。！？؟।]+|\n\s*")
+# A sentence ends at . ! ? and the full stops of other scripts (CJK 。, Arabic ؟, Urdu ۔, Devanagari
+# । ॥, Armenian ։, Ethiopic ። and its two-dot form ፡፡, Burmese ။, Khmer ។ ៕, Tibetan ། ༎), or at
+# a line break. A period after a single letter or a common abbreviation (U.S., Mr.) does not.
+_END = re.compile(r"[.!?]+[\"'”’»)]*\s+|[。！？؟۔।॥։።။។៕།༎]+|፡፡|\n\s*")
 _LAST_WORD = re.compile(r"\w*$")
 _ABBREVIATIONS = frozenset(
     "mr ms mrs dr st jr sr no vs jan feb mar apr jun jul aug sep sept oct nov dec gen col gov "
