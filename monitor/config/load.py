@@ -41,4 +41,5 @@ def parse_config(text: str, file: str = "rules.yaml", env: dict[str, str] | None
     config = check.config(data, builtins)
     if doc.problems or config is None:
         raise ConfigError(sorted(doc.problems, key=lambda p: p.line or 0))
-    return dataclasses.replace(config, digest=digest_of([file, data, builtins.digest, code_digest()]))
+    digest = digest_of([file, data, builtins.digest, code_digest()])
+    return dataclasses.replace(config, digest=digest)
