@@ -57,6 +57,7 @@ def compile_aliases(watchlists: Iterable[Watchlist]) -> list[Alias]:
                 alias = _compile(len(out), wl, entry, spec, exclude=i >= excluded_from)
                 key = (
                     alias.norm,
+                    alias.letters if alias.case else "",  # EÚ is not EU when case counts
                     alias.weak,
                     alias.open_start,
                     alias.open_end,

@@ -10,17 +10,18 @@ languages (`langs: [id, ms]`) then apply.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import regex
 import yaml
 
 LANGUAGES = Path(__file__).resolve().parents[1] / "languages"  # the built-in language files
-_WORD = re.compile(r"\w+")
+# A word with its vowel signs and other marks (आहे, not आह + े): `re`'s \w stops at them.
+_WORD = regex.compile(r"[\w\p{M}]+")
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,10 @@ def detect(text: str) -> str | None:
 
     def score(p: Profile) -> int:
         said = sum(n for w, n in words.items() if w in p.words)
-        marked = sum(1 for ch in p.letters if ch in lowered)  # distinct letters: a hint
+        marked = min(10, sum(lowered.count(ch) for ch in p.letters))  # a hint, not a proof
         # Letters of its other scripts (Japanese kana among Han) are nearly proof.
         other = sum(n for s, n in scripts.items() if s != script and s in p.scripts)
-        return said + 2 * marked + other
+        return said + marked + other
 
     ranked = sorted(((score(p), p) for p in candidates), key=lambda sp: -sp[0])
     (best, first), (second, _) = ranked[0], ranked[1]
