@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from monitor.config import Config, cached
+from monitor import cached
+from monitor.config import Config
 from monitor.config.builtin import digest_of
 from monitor.matching import Matcher
 

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from monitor import index_cache, metrics
-from monitor.config import Config, Source, cached, load_config
+from monitor import cached, index_cache, metrics
+from monitor.config import Config, Source, load_config
 from monitor.lists import snapshots
 from monitor.lists.model import ListEntity
 from monitor.lists.watchlist import stored_lists, with_lists

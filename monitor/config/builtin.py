@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from monitor.config import cached
+from monitor import cached
 from monitor.config.check import Checker
 from monitor.config.model import AliasSpec, BuiltinChoice, Source, Watchlist
 from monitor.config.yamlpos import Document

@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from monitor.cached import code_digest
 from monitor.config.builtin import STARTER, digest_of, language_codes, load_builtins
-from monitor.config.cached import code_digest
 from monitor.config.check import Checker
 from monitor.config.model import Config
 from monitor.config.yamlpos import Document

@@ -14,6 +14,8 @@ import unicodedata
 from bisect import bisect_right
 from functools import cache
 
+from monitor import cached
+
 # Combining marks that are spelling variants, not letters: dropped after NFKD.
 _DROP_MARKS = (
     (0x0300, 0x036F),  # Latin/Greek/Cyrillic diacritics (é, ё, й, ı̇)
@@ -38,6 +40,12 @@ _LETTERS = {
     "ł": "l",
     "ø": "o",  # letters NFKD does not decompose
     "\u200c": " ",  # ZWNJ joins Persian plural suffixes (تحریم‌ها): read it as a word break
+    # Hebrew final forms are the same letters at a word's end: איראן is איראנ + י in איראני.
+    "ך": "כ",
+    "ם": "מ",
+    "ן": "נ",
+    "ף": "פ",
+    "ץ": "צ",
 }
 # Ranges whose characters all fold to themselves: skipped when the table is built.
 _IDENTITY = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xD800, 0xF8FF))
@@ -70,11 +78,26 @@ def fold_char(c: str) -> str:
 _MARK = "\ue000"
 
 
+Tables = tuple[dict[int, str], list[str], dict[int, str]]
+
+
 @cache
-def _tables() -> tuple[dict[int, str], list[str], dict[int, str]]:
+def _tables() -> Tables:
     """The fold of every character that changes; the same one-for-one with irregular characters
     marked, as a list over the Basic Multilingual Plane (`str.translate` indexes a list twice as
-    fast as it looks up a dict) and as a dict for the rest."""
+    fast as it looks up a dict) and as a dict for the rest. Read from the cache folder while the
+    program and its Unicode version are the same: building them takes most of a second."""
+    key = f"{cached.code_digest()} {unicodedata.unidata_version}"
+    folder = cached.user_folder()
+    found = cached.load(folder, "fold.cache", key)
+    if isinstance(found, tuple):
+        return found  # our own file, written below
+    tables = _build_tables()
+    cached.save(folder, "fold.cache", key, tables)
+    return tables
+
+
+def _build_tables() -> Tables:
     table: dict[int, str] = {}
     cp = 0
     while cp < _TABLE_END:

@@ -1,10 +1,10 @@
 """Pickled results kept between runs, each used only when what it was built from is the same.
 
-Reading the built-in languages and compiling their aliases take seconds; reading back what was
-built from them takes a fraction of that. The files are our own (pickle is never for files
-from elsewhere), in our own folders: the compiled index of the official lists in the state
-folder (monitor/index_cache.py), what is built from the built-in data alone in the user's cache
-folder (MONITOR_CACHE, else $XDG_CACHE_HOME/sanctions-monitor or ~/.cache/sanctions-monitor;
+Reading the built-in languages, compiling their aliases and tabulating the fold of every Unicode
+character take seconds; reading back what was built takes a fraction of that. The files are our
+own (pickle is never for files from elsewhere), in our own folders: the compiled index of the
+official lists in the state folder (monitor/index_cache.py), what is built from the built-in
+data alone in the user's cache folder (MONITOR_CACHE, else $XDG_CACHE_HOME/sanctions-monitor or ~/.cache/sanctions-monitor;
 MONITOR_CACHE=off for none). Anything wrong with a file, and its value is simply built again;
 a folder that cannot be written costs the next start some seconds, nothing more.
 """
@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 log = logging.getLogger("monitor")
-PACKAGE = Path(__file__).resolve().parents[1]
+PACKAGE = Path(__file__).resolve().parent
 
 
 @cache
