@@ -3,10 +3,11 @@
 Reading the built-in languages, compiling their aliases and tabulating the fold of every Unicode
 character take seconds; reading back what was built takes a fraction of that. The files are our
 own (pickle is never for files from elsewhere), in our own folders: the compiled index of the
-official lists in the state folder (monitor/index_cache.py), what is built from the built-in
-data alone in the user's cache folder (MONITOR_CACHE, else $XDG_CACHE_HOME/sanctions-monitor or ~/.cache/sanctions-monitor;
-MONITOR_CACHE=off for none). Anything wrong with a file, and its value is simply built again;
-a folder that cannot be written costs the next start some seconds, nothing more.
+official lists in the state folder (monitor/index_cache.py); what is built from the built-in
+data alone in the user's cache folder (MONITOR_CACHE, else $XDG_CACHE_HOME/sanctions-monitor
+or ~/.cache/sanctions-monitor; MONITOR_CACHE=off for none). Anything wrong with a file, and
+its value is simply built again; a folder that cannot be written costs the next start some
+seconds, nothing more.
 """
 
 from __future__ import annotations
