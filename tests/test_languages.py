@@ -12,6 +12,13 @@ from tests.written import written_cases
 from tools.cldr_names import names
 
 LANGUAGES = language_codes()
+# CLDR names a language file leaves out on purpose, and why.
+LEFT_OUT = {
+    ("my", "မြန်မာ"): "Burmese for Myanmar, and for Burmese: in nearly every Burmese article,"
+    " so my.yaml takes the junta's, the army's and the capital's names instead",
+    ("kn", "ಸಂಯುಕ್ತ ಸಂಸ್ಥಾನಗಳು"): "CLDR's Kannada name for the UN is 'united states' in the"
+    " plural; Kannada news says ವಿಶ್ವಸಂಸ್ಥೆ",
+}
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
@@ -20,7 +27,7 @@ def test_every_cldr_name_of_a_watched_place_is_found(default_pipeline: Pipeline,
     tools/cldr_names.py) is found as that entry, in a headline of that language."""
     missing = []
     for entry, written in names(code).items():
-        for name in written:
+        for name in (n for n in written if (code, n) not in LEFT_OUT):
             result = default_pipeline.match(Article(f"cldr-{code}", name, "", lang=code))
             if entry not in {h.entry for h in result.hits}:
                 missing.append(f"{entry}: {name!r}")
