@@ -146,3 +146,29 @@ def test_builtin_false_leaves_only_the_users_own() -> None:
         "builtin: false\nwatchlists: {w: {entries: [{name: x}]}}\nrules: [{name: r, all: [{watchlist: w}]}]\n"
     )
     assert not bare.sources and list(bare.watchlists) == ["w"] and bare.languages == ()
+
+
+def test_a_mistake_in_a_language_file_is_reported_at_its_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A built-in file is checked like the user's: an unknown entry, a bad alias, a file that
+    says another language, each as FILE:LINE: key: message."""
+    from monitor.config import builtin
+
+    folder = tmp_path / "languages"
+    folder.mkdir()
+    (folder / "xx.yaml").write_text(
+        "language: yy\nname: Test\nscript: latin\nwatchlists:\n  countries:\n"
+        "    Atlantis: [Atlantis]\n    Russia: [{text: '*'}]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(builtin, "LANGUAGES", folder)
+    monkeypatch.setenv("MONITOR_CACHE", "off")
+    with pytest.raises(ConfigError) as caught:
+        builtin._vocabularies(("xx",))
+    assert all(p.file == str(folder / "xx.yaml") for p in caught.value.problems)
+    lines = [str(p).split(": ", 1)[1] for p in caught.value.problems]
+    assert [p.line for p in caught.value.problems] == [1, 6, 7]
+    assert lines[0] == "language: says 'yy', but the file is named xx.yaml"
+    assert lines[1].startswith("watchlists.countries.Atlantis: 'countries' has no entry 'Atlantis'")
+    assert "has no letters or digits to match" in lines[2]

@@ -63,7 +63,9 @@ def builtin_path(name: str) -> Path | None:
 
 def shown(path: Path) -> str:
     """How messages and `explain` name a built-in file: monitor/languages/pl.yaml."""
-    return path.relative_to(PACKAGE.parent).as_posix()
+    return (
+        path.relative_to(PACKAGE.parent).as_posix() if path.is_relative_to(PACKAGE) else str(path)
+    )
 
 
 def load_builtins(choice: BuiltinChoice, env: Mapping[str, str] | None = None) -> Builtins:
