@@ -19,6 +19,7 @@ from monitor.rules.explain import explain
 from tests.shared import shared_path
 
 TERMS = """
+builtin: false  # only the watchlists below
 watchlists:
   ofac_sdn:
     import: {format: ofac-csv, url: lists/sdn.csv}
@@ -36,7 +37,6 @@ watchlists:
 rules:
   - name: listed
     all: [{watchlist: [ofac_sdn, un_sc]}, {watchlist: sanctions_terms}]
-builtin: false  # only the watchlists above
 """
 
 
