@@ -20,7 +20,14 @@ from typing import IO, Any
 from monitor import __version__
 from monitor.articles import article_from_record, read_jsonl
 from monitor.config import Config, load_config
-from monitor.config.builtin import FILES, STARTER, builtin_path, language_codes, shown
+from monitor.config.builtin import (
+    FILES,
+    STARTER,
+    builtin_path,
+    language_codes,
+    shown,
+    written_aliases,
+)
 from monitor.config.schema import rules_schema
 from monitor.cycle import Cycle
 from monitor.daemon import Daemon, run_once
@@ -574,12 +581,7 @@ def cmd_builtin(args: argparse.Namespace) -> int:
         sys.stdout.write(path.read_text(encoding="utf-8"))
         return 0
     config = load_config(STARTER)  # everything built in, no user choice applied
-    per_language: dict[str, int] = {}
-    for wl in config.watchlists.values():
-        for entry in wl.entries:
-            for alias in entry.aliases:
-                file = alias.origin.rsplit(":", 1)[0]
-                per_language[file] = per_language.get(file, 0) + 1
+    per_language = written_aliases()
     print("languages (sanctions-monitor builtin show CODE):")
     for code in language_codes():
         path = builtin_path(code)
@@ -592,7 +594,7 @@ def cmd_builtin(args: argparse.Namespace) -> int:
             ),
             code,
         )
-        print(f"  {code:<8} {name:<24} {per_language.get(shown(path), 0):>5} aliases")
+        print(f"  {code:<8} {name:<24} {per_language[code]:>5} aliases")
     print("files (sanctions-monitor builtin show NAME):")
     for name in FILES:
         path = builtin_path(name)

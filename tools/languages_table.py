@@ -19,9 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.config.builtin import LANGUAGES, language_codes, load_builtins  # noqa: E402
+from monitor.config.builtin import LANGUAGES, language_codes, written_aliases  # noqa: E402
 from monitor.config.load import load_config  # noqa: E402
-from monitor.config.model import BuiltinChoice  # noqa: E402
 from monitor.models import Article  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
 from monitor.text.lang import profiles  # noqa: E402
@@ -45,26 +44,13 @@ def real_articles(texts: Path | None) -> list[dict[str, object]]:
     return records
 
 
-def written_aliases(code: str) -> int:
-    """The aliases a language file writes (with no other language loaded: one written in two
-    files counts in both)."""
-    choice = BuiltinChoice(sources=False, lists=False, languages=(code,))
-    file = f"monitor/languages/{code}.yaml:"
-    return sum(
-        alias.origin.startswith(file)
-        for wl in load_builtins(choice).watchlists.values()
-        for entry in wl.entries
-        for alias in entry.aliases
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=Path, help="the folder of the web dev set's texts")
     args = parser.parse_args()
     pipeline = Pipeline(load_config(ROOT / "rules.yaml"))
     digests = {rule.name for rule in pipeline.config.rules if rule.digest}
-    aliases = {code: written_aliases(code) for code in language_codes()}
+    aliases = written_aliases()
     cases = Counter((c["lang"], bool(c["alert"])) for c in written_cases())
     counts: dict[str, Counter[str]] = {}
     for r in real_articles(args.texts):

@@ -124,6 +124,24 @@ def _vocabularies(codes: tuple[str, ...]) -> tuple[Mapping[str, Watchlist], str]
     return base, key
 
 
+def written_aliases() -> dict[str, int]:
+    """How many aliases each language file writes (one that another file writes too counts in
+    both), for `builtin list` and docs/languages.md."""
+    doc, data = _read(BUILTIN / "watchlists.yaml", {})
+    base = Checker(doc).watchlists(data, (), {})
+    counts = {}
+    for code in language_codes():
+        file = f"{shown(LANGUAGES / f'{code}.yaml')}:"
+        with_it, _ = _with_language(base, code)
+        counts[code] = sum(
+            alias.origin.startswith(file)
+            for wl in with_it.values()
+            for entry in wl.entries
+            for alias in entry.aliases
+        )
+    return counts
+
+
 def _with_language(
     base: Mapping[str, Watchlist], code: str
 ) -> tuple[dict[str, Watchlist], list[Problem]]:

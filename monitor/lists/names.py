@@ -11,7 +11,7 @@ from anyascii import anyascii
 from rigour.names import remove_org_types
 
 from monitor.lists.model import ListEntity
-from monitor.text.lang import FUNCTION_WORDS
+from monitor.text.lang import function_words
 from monitor.text.normalize import fold_plain
 from monitor.text.scripts import latinizable
 
@@ -88,6 +88,12 @@ def _organisation(name: str) -> list[Variant]:
     if len(distinctive) == 1 and len(core) > 1 and len(distinctive[0]) >= 5:
         out.append((distinctive[0], True))
     return out
+
+
+# Words that tell nothing in a listed name: the function words of the languages the lists and
+# their transliterations are written in. Not every language's: Croatian "ali" (but) and Swahili
+# "na" are Ali and Na in names.
+FUNCTION_WORDS = function_words(("en", "fr", "es", "pt", "de", "it", "id", "ms", "tr", "vi"))
 
 
 def _weak_norm(norm: str) -> bool:

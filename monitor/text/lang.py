@@ -54,10 +54,10 @@ def profiles() -> tuple[Profile, ...]:
 
 
 @cache
-def function_words() -> frozenset[str]:
-    """Words that are never names, in any language: the matcher does not look for typos of
-    names in them."""
-    return frozenset().union(*(p.words for p in profiles()))
+def function_words(codes: tuple[str, ...] | None = None) -> frozenset[str]:
+    """Words that are never names, in these languages (None: all): the matcher does not look
+    for typos of names in them."""
+    return frozenset().union(*(p.words for p in profiles() if codes is None or p.code in codes))
 
 
 def detect(text: str) -> str | None:
