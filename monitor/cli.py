@@ -240,7 +240,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     aliases = sum(1 for a in pipeline.matcher.aliases if not a.exclude)
     print(
         f"{config.path}: OK: {len(config.watchlists)} watchlists ({entries} entries, "
-        f"{aliases} aliases), {len(config.rules)} rules, {len(config.sources)} sources, "
+        f"{aliases} aliases in {len(config.languages)} built-in languages and yours), "
+        f"{len(config.rules)} rules, {len(config.sources)} sources, "
         f"{len(config.notify)} notify targets"
     )
     return 0
