@@ -54,6 +54,16 @@ def profiles() -> tuple[Profile, ...]:
 
 
 @cache
+def _speakers() -> dict[str, tuple[str, ...]]:
+    """Function word -> the languages that have it."""
+    out: dict[str, tuple[str, ...]] = {}
+    for p in profiles():
+        for word in p.words:
+            out[word] = (*out.get(word, ()), p.code)
+    return out
+
+
+@cache
 def function_words(codes: tuple[str, ...] | None = None) -> frozenset[str]:
     """Words that are never names, in these languages (None: all): the matcher does not look
     for typos of names in them."""
@@ -63,7 +73,7 @@ def function_words(codes: tuple[str, ...] | None = None) -> frozenset[str]:
 def detect(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None."""
     sample = text[:1500]
-    scripts = Counter(script_of(ch) for ch in sample if ch.isalpha())
+    scripts = Counter(map(script_of, filter(str.isalpha, sample)))
     if not scripts:
         return None
     script, count = scripts.most_common(1)[0]
@@ -73,14 +83,17 @@ def detect(text: str) -> str | None:
     if len(candidates) <= 1:
         return candidates[0].code if candidates else None
     lowered = sample.lower()
-    words = Counter(_WORD.findall(lowered))
+    said: Counter[str] = Counter()
+    speakers = _speakers()
+    for word, n in Counter(_WORD.findall(lowered)).items():
+        for code in speakers.get(word, ()):
+            said[code] += n
 
     def score(p: Profile) -> int:
-        said = sum(n for w, n in words.items() if w in p.words)
         marked = min(10, sum(lowered.count(ch) for ch in p.letters))  # a hint, not a proof
         # Letters of its other scripts (Japanese kana among Han) are nearly proof.
         other = sum(n for s, n in scripts.items() if s != script and s in p.scripts)
-        return said + marked + other
+        return said[p.code] + marked + other
 
     ranked = sorted(((score(p), p) for p in candidates), key=lambda sp: -sp[0])
     (best, first), (second, _) = ranked[0], ranked[1]
