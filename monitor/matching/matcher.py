@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 from rapidfuzz import fuzz
@@ -129,24 +128,18 @@ class Matcher:
         tokens = norm.split(" ")
         words = set(tokens)
         words -= index.no_candidates
-        where: dict[str, list[int]] | None = None  # word -> its token indexes, when needed
-        starts: list[int] = []
-        for word in words:
-            candidates = index.fuzzy_candidates(word)
-            if not candidates:
-                continue
-            if where is None:
-                where = defaultdict(list)
-                offset = 0
-                for i, token in enumerate(tokens):
-                    where[token].append(i)
-                    starts.append(offset)
-                    offset += len(token) + 1
-            for at in where[word]:
+        wanted = {w: c for w in words if (c := index.fuzzy_candidates(w))}
+        if not wanted:
+            return
+        offset = 0
+        for at, token in enumerate(tokens):  # one pass, and only the wanted words kept
+            candidates = wanted.get(token)
+            if candidates is not None:
                 for anchor in candidates:
-                    found = _verify_window(tokens, starts, at, anchor)
+                    found = _verify_window(tokens, offset, at, anchor)
                     if found is not None:
                         yield found
+            offset += len(token) + 1
 
     def _regex_hits(self, text: str, field: Field, lang: Callable[[], str | None]) -> list[Hit]:
         hits = []
@@ -165,10 +158,9 @@ class Matcher:
         return hits
 
 
-def _verify_window(
-    tokens: list[str], starts: list[int], at: int, anchor: Anchor
-) -> Candidate | None:
-    """Check the words around the anchor word, token `at`, against the whole alias."""
+def _verify_window(tokens: list[str], offset: int, at: int, anchor: Anchor) -> Candidate | None:
+    """Check the words around the anchor word, token `at` (at `offset` in the text), against
+    the whole alias."""
     wanted = anchor.alias.norm.split(" ")
     first = at - anchor.position
     last = first + len(wanted)
@@ -182,8 +174,9 @@ def _verify_window(
             continue
         if not is_typo(seen, word) or (i == 0 < len(wanted) - 1 and other_ending(seen, word)):
             return None
-    score = fuzz.ratio(" ".join(window), anchor.alias.norm)
-    return anchor.alias, starts[first], starts[last - 1] + len(window[-1]), round(score, 1)
+    seen = " ".join(window)
+    start = offset - sum(len(t) + 1 for t in tokens[first:at])
+    return anchor.alias, start, start + len(seen), round(fuzz.ratio(seen, anchor.alias.norm), 1)
 
 
 _WORD_BEFORE = re.compile(r"(\w+)[^\S\n]+$")

@@ -83,6 +83,7 @@ def detect(text: str) -> str | None:
     if len(candidates) <= 1:
         return candidates[0].code if candidates else None
     lowered = sample.lower()
+    chars = Counter(lowered)
     said: Counter[str] = Counter()
     speakers = _speakers()
     for word, n in Counter(_WORD.findall(lowered)).items():
@@ -90,7 +91,7 @@ def detect(text: str) -> str | None:
             said[code] += n
 
     def score(p: Profile) -> int:
-        marked = min(10, sum(lowered.count(ch) for ch in p.letters))  # a hint, not a proof
+        marked = min(10, sum(chars[ch] for ch in p.letters))  # a hint, not a proof
         # Letters of its other scripts (Japanese kana among Han) are nearly proof.
         other = sum(n for s, n in scripts.items() if s != script and s in p.scripts)
         return said[p.code] + marked + other
