@@ -70,7 +70,7 @@ def shown(path: Path) -> str:
 
 def load_builtins(choice: BuiltinChoice, env: Mapping[str, str] | None = None) -> Builtins:
     """The built-in data chosen; ConfigError if a built-in file has a problem."""
-    if not choice.watchlists:
+    if not choice.used:
         return Builtins()
     chosen = language_codes() if choice.languages is None else choice.languages
     codes = tuple(c for c in chosen if c not in choice.skip_languages)
@@ -86,7 +86,8 @@ def load_builtins(choice: BuiltinChoice, env: Mapping[str, str] | None = None) -
         read.append(data)
     if choice.sources:
         doc, data = _read(BUILTIN / "sources.yaml", env)
-        sources = tuple(Checker(doc).items(data, (), Checker(doc).source))
+        check = Checker(doc)
+        sources = tuple(check.items(data, (), check.source))
         problems += doc.problems
         read.append(data)
     if problems:

@@ -203,7 +203,7 @@ class Checker:
         if value is None or value is True:
             return BuiltinChoice()
         if value is False:
-            return BuiltinChoice(sources=False, lists=False, languages=(), watchlists=False)
+            return BuiltinChoice(sources=False, lists=False, languages=(), used=False)
         m = self.mapping(value, path, set(BUILTIN_KEYS)) or {}
 
         def codes(key: str) -> list[str]:

@@ -114,7 +114,7 @@ class BuiltinChoice:
     lists: bool = True  # the official sanctions lists (ofac_sdn, un_sc, eu_fsf, uk_sanctions)
     languages: tuple[str, ...] | None = None  # None: every language that ships
     skip_languages: frozenset[str] = frozenset()
-    watchlists: bool = True  # false (`builtin: false`): none of it, languages included
+    used: bool = True  # false (`builtin: false`): none of it, languages included
 
 
 @dataclass(frozen=True)
