@@ -42,7 +42,7 @@ from monitor.pipeline import Pipeline, PollReport
 from monitor.rules.explain import ansi_mark, explain, plain_mark
 from monitor.sources.fetch import Fetcher
 from monitor.store import StateLock, Store, set_aside
-from monitor.text.lang import detect
+from monitor.text.lang import detect, profiles
 
 EXIT_INPUT, EXIT_CONFIG = 1, 2
 
@@ -213,12 +213,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def asked_rules(args: argparse.Namespace) -> Path:
+    """The rules file the command line or the environment names, else ./rules.yaml."""
+    return Path(getattr(args, "rules", None) or os.environ.get("MONITOR_RULES") or "rules.yaml")
+
+
 def rules_path(args: argparse.Namespace) -> Path:
     """The rules file asked for; with none asked for and no ./rules.yaml, the built-in starter
     rules, said in one line (a first `sanctions-monitor match` needs no file)."""
-    given = getattr(args, "rules", None) or os.environ.get("MONITOR_RULES")
-    if given or Path("rules.yaml").exists():
-        return Path(given or "rules.yaml")
+    path = asked_rules(args)
+    if path.exists() or getattr(args, "rules", None) or os.environ.get("MONITOR_RULES"):
+        return path  # one asked for by name is used, or its absence reported
     if not getattr(args, "told_defaults", False):
         args.told_defaults = True
         print(
@@ -565,7 +570,7 @@ def cmd_start_over(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    path = Path(getattr(args, "rules", None) or os.environ.get("MONITOR_RULES") or "rules.yaml")
+    path = asked_rules(args)
     if path.exists() and not args.force:
         raise InputError(f"{path} exists: edit it, or give --force to replace it")
     path.write_text(STARTER.read_text(encoding="utf-8"), encoding="utf-8")
@@ -584,18 +589,9 @@ def cmd_builtin(args: argparse.Namespace) -> int:
     config = load_config(STARTER)  # everything built in, no user choice applied
     per_language = written_aliases()
     print("languages (sanctions-monitor builtin show CODE):")
-    for code in language_codes():
-        path = builtin_path(code)
-        assert path is not None
-        name = next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in path.open(encoding="utf-8")
-                if line.startswith("name:")
-            ),
-            code,
-        )
-        print(f"  {code:<8} {name:<24} {per_language[code]:>5} aliases")
+    for language in profiles():
+        code = language.code
+        print(f"  {code:<8} {language.name:<24} {per_language[code]:>5} aliases")
     print("files (sanctions-monitor builtin show NAME):")
     for name in FILES:
         path = builtin_path(name)

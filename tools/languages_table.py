@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.config.builtin import LANGUAGES, language_codes, written_aliases  # noqa: E402
+from monitor.config.builtin import language_codes, written_aliases  # noqa: E402
 from monitor.config.load import load_config  # noqa: E402
 from monitor.models import Article  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
@@ -72,11 +72,7 @@ def main() -> int:
     print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     total: Counter[str] = Counter()
     for code in language_codes():
-        name = next(
-            line.split(":", 1)[1].strip()
-            for line in (LANGUAGES / f"{code}.yaml").open(encoding="utf-8")
-            if line.startswith("name:")
-        )
+        name = names[code].name
         c = counts.get(code, Counter())
         total.update(c)
         pos, neg = c["TP"] + c["FN"], c["FP"] + c["TN"]

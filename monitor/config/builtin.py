@@ -16,6 +16,7 @@ Every problem in these files is reported as FILE:LINE: key: message, like one in
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
@@ -113,9 +114,7 @@ def _vocabularies(codes: tuple[str, ...]) -> tuple[Mapping[str, Watchlist], str]
     found = cached.load(folder, "builtin.cache", key)
     if isinstance(found, dict):
         return found, key
-    doc, data = _read(files[0], {})
-    base = Checker(doc).watchlists(data, (), {})
-    problems = list(doc.problems)
+    base, problems = _base()
     for code in codes:
         base, more = _with_language(base, code)
         problems += more
@@ -128,8 +127,7 @@ def _vocabularies(codes: tuple[str, ...]) -> tuple[Mapping[str, Watchlist], str]
 def written_aliases() -> dict[str, int]:
     """How many aliases each language file writes (one that another file writes too counts in
     both), for `builtin list` and docs/languages.md."""
-    doc, data = _read(BUILTIN / "watchlists.yaml", {})
-    base = Checker(doc).watchlists(data, (), {})
+    base, _ = _base()
     counts = {}
     for code in language_codes():
         file = f"{shown(LANGUAGES / f'{code}.yaml')}:"
@@ -141,6 +139,12 @@ def written_aliases() -> dict[str, int]:
             for alias in entry.aliases
         )
     return counts
+
+
+def _base() -> tuple[dict[str, Watchlist], list[Problem]]:
+    """The built-in watchlists with no language's aliases yet."""
+    doc, data = _read(BUILTIN / "watchlists.yaml", {})
+    return Checker(doc).watchlists(data, (), {}), doc.problems
 
 
 def _with_language(
@@ -177,13 +181,7 @@ def _with_language(
                 continue
             aliases, exclude = _addition(check, addition, where)
             known[entry_name] = known[entry_name].extended(aliases, exclude)
-        out[wl_name] = Watchlist(
-            base[wl_name].name,
-            tuple(known.values()),
-            base[wl_name].description,
-            base[wl_name].fuzzy,
-            base[wl_name].imports,
-        )
+        out[wl_name] = dataclasses.replace(base[wl_name], entries=tuple(known.values()))
     return out, doc.problems
 
 

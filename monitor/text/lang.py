@@ -27,6 +27,7 @@ _WORD = regex.compile(r"[\w\p{M}]+")
 @dataclass(frozen=True)
 class Profile:
     code: str
+    name: str  # in English: Polish
     scripts: tuple[str, ...]
     words: frozenset[str]
     letters: frozenset[str]
@@ -45,6 +46,7 @@ def profiles() -> tuple[Profile, ...]:
         out.append(
             Profile(
                 path.stem,
+                str(data.get("name") or path.stem),
                 tuple([scripts] if isinstance(scripts, str) else scripts),
                 frozenset(str(data.get("words") or "").lower().split()),
                 frozenset(str(data.get("letters") or "").lower()) - {" "},
