@@ -43,7 +43,7 @@ class ListRef:
     link: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # made by the thousand per second
 class Hit:
     """One alias found in one field of an article; `start`/`end` index the original field text."""
 
@@ -100,7 +100,7 @@ class Hit:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConditionResult:
     """How one condition item of a rule fared: its group, what it asked for, the hits it took."""
 
@@ -110,7 +110,7 @@ class ConditionResult:
     hits: tuple[Hit, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuleResult:
     rule: str
     fired: bool

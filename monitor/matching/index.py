@@ -24,10 +24,12 @@ _CACHE_LIMIT = 200_000  # article words remembered with their fuzzy candidates
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
-    """An alias anchored on one of its words: `position` is that word's index in the alias."""
+    """An alias anchored on one of its words: `position` is that word's index in `words`, the
+    alias's words (split once here, not at each article word that wakes the anchor)."""
 
     alias: Alias
     position: int
+    words: tuple[str, ...]
 
 
 def max_edits(word: str) -> int:
@@ -132,7 +134,7 @@ class AliasIndex:
                     self._neighbours[variant] = (
                         (known, anchor) if isinstance(known, str) else (*known, anchor)
                     )
-        self._anchors[anchor].append(Anchor(alias, position))
+        self._anchors[anchor].append(Anchor(alias, position, tuple(words)))
 
     def exact(self, padded: str) -> list[tuple[Alias, int, int]]:
         """(alias, start, end) of each exact occurrence in `padded`, text with a space each side."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
+from itertools import filterfalse
 
 from rapidfuzz import fuzz
 
@@ -101,7 +102,7 @@ class Matcher:
         or a stronger name of the same entity; and a weak word is not part of another name."""
         if not any(h.weak for h in hits):
             return hits
-        segments = Segments(text)
+        segments = Segments.of(text)
         strong = [(segments.sentence(h.start), h) for h in hits if not h.weak]
 
         def confirmed(weak: Hit) -> bool:
@@ -126,20 +127,21 @@ class Matcher:
         if not index.has_fuzzy:
             return
         tokens = norm.split(" ")
-        words = set(tokens)
-        words -= index.no_candidates
+        # The words never seen before or with candidates: most are dropped by one C-level pass.
+        words = set(filterfalse(index.no_candidates.__contains__, tokens))
         wanted = {w: c for w in words if (c := index.fuzzy_candidates(w))}
         if not wanted:
             return
-        offset = 0
-        for at, token in enumerate(tokens):  # one pass, and only the wanted words kept
-            candidates = wanted.get(token)
-            if candidates is not None:
+        padded = f" {norm} "
+        for word, candidates in wanted.items():  # found by `find` in C, not by a loop over words
+            at = padded.find(f" {word} ")
+            while at >= 0:
+                place = norm.count(" ", 0, at)  # the word's place among the tokens
                 for anchor in candidates:
-                    found = _verify_window(tokens, offset, at, anchor)
+                    found = _verify_window(tokens, at, place, anchor)
                     if found is not None:
                         yield found
-            offset += len(token) + 1
+                at = padded.find(f" {word} ", at + len(word) + 1)
 
     def _regex_hits(self, text: str, field: Field, lang: Callable[[], str | None]) -> list[Hit]:
         hits = []
@@ -161,19 +163,21 @@ class Matcher:
 def _verify_window(tokens: list[str], offset: int, at: int, anchor: Anchor) -> Candidate | None:
     """Check the words around the anchor word, token `at` (at `offset` in the text), against
     the whole alias."""
-    wanted = anchor.alias.norm.split(" ")
+    wanted = anchor.words
     first = at - anchor.position
     last = first + len(wanted)
     if first < 0 or last > len(tokens):
         return None
     window = tokens[first:last]
-    if window == wanted:
-        return None  # found as it is written: the exact layer has it
+    misspelt = False
     for i, (seen, word) in enumerate(zip(window, wanted, strict=True)):
         if seen == word:
             continue
         if not is_typo(seen, word) or (i == 0 < len(wanted) - 1 and other_ending(seen, word)):
             return None
+        misspelt = True
+    if not misspelt:
+        return None  # found as it is written: the exact layer has it
     seen = " ".join(window)
     start = offset - sum(len(t) + 1 for t in tokens[first:at])
     return anchor.alias, start, start + len(seen), round(fuzz.ratio(seen, anchor.alias.norm), 1)
@@ -217,7 +221,7 @@ def _whole_words(norm: str, alias: Alias, start: int, end: int) -> tuple[int, in
 def _same_letters(seen: str, alias: Alias) -> bool:
     """Whether the letters seen are the alias's, in its case and accents; for a stem, whether
     the word seen begins (or ends) with them: `{text: "Ağ Ev*", case: true}` and "Ağ Evin"."""
-    written = "".join(ch for ch in seen if ch.isalnum())
+    written = seen if seen.isalnum() else "".join(ch for ch in seen if ch.isalnum())
     letters = alias.letters
     if alias.open_end and alias.open_start:
         return letters in written
@@ -250,11 +254,11 @@ def _without_overlaps(hits: list[Hit]) -> list[Hit]:
     hits.sort(key=lambda h: (h.start, -(h.end - h.start), -h.score))
     kept: list[Hit] = []
     for hit in hits:
-        if any(
-            k.watchlist == hit.watchlist
-            and (hit.end <= k.end or (k.entry == hit.entry and hit.start < k.end))
-            for k in kept[-8:]
-        ):
-            continue
-        kept.append(hit)
+        for k in kept[-8:]:
+            if k.watchlist == hit.watchlist and (
+                hit.end <= k.end or (k.entry == hit.entry and hit.start < k.end)
+            ):
+                break
+        else:
+            kept.append(hit)
     return kept

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from monitor.config.model import Condition, Rule
@@ -14,7 +14,8 @@ def evaluate_all(rules: Sequence[Rule], article: Article, hits: Sequence[Hit]) -
     """Every rule's verdict. A rule with `unless_fired` stays silent where one of those rules
     fired: a story that is already a country alert is not told again as an entity alert. The list
     names in the article ride along with whichever rule fired, so the alert still says who."""
-    results = [evaluate(rule, article, hits) for rule in rules]
+    grouped = _by_watchlist(hits)
+    results = [evaluate(rule, article, hits, grouped) for rule in rules]
     fired = {r.rule for r in results if r.fired}
     listed = tuple(h for h in hits if h.ref is not None)
     out = []
@@ -31,11 +32,19 @@ def evaluate_all(rules: Sequence[Rule], article: Article, hits: Sequence[Hit]) -
     return out
 
 
-def evaluate(rule: Rule, article: Article, hits: Sequence[Hit]) -> RuleResult:
+def evaluate(
+    rule: Rule,
+    article: Article,
+    hits: Sequence[Hit],
+    grouped: Mapping[str, Sequence[Hit]] | None = None,
+) -> RuleResult:
+    """One rule's verdict; `grouped` is the hits by watchlist, when the caller has them."""
     if not rule.all and not rule.any:
         return RuleResult(rule.name, False, "reports list changes, not articles")
+    if grouped is None:
+        grouped = _by_watchlist(hits)
     results = tuple(
-        _condition(group, c, hits, rule.min_score)
+        _condition(group, c, hits, grouped, rule.min_score)
         for group, conditions in (("all", rule.all), ("any", rule.any), ("none", rule.none))
         for c in conditions
     )
@@ -76,11 +85,27 @@ def evaluate(rule: Rule, article: Article, hits: Sequence[Hit]) -> RuleResult:
     return RuleResult(rule.name, True, found, results, evidence)
 
 
-def _condition(group: str, c: Condition, hits: Sequence[Hit], min_score: float) -> ConditionResult:
+def _by_watchlist(hits: Sequence[Hit]) -> dict[str, list[Hit]]:
+    grouped: dict[str, list[Hit]] = {}
+    for h in hits:
+        grouped.setdefault(h.watchlist, []).append(h)
+    return grouped
+
+
+def _condition(
+    group: str,
+    c: Condition,
+    hits: Sequence[Hit],
+    grouped: Mapping[str, Sequence[Hit]],
+    min_score: float,
+) -> ConditionResult:
     floor = min_score if c.min_score is None else c.min_score
+    # The hits of its watchlist, in order; of several with hits, the article's hits filtered.
+    present = [w for w in c.watchlists if w in grouped]
+    seen = grouped[present[0]] if len(present) == 1 else hits if present else ()
     taken = tuple(
         h
-        for h in hits
+        for h in seen
         if h.watchlist in c.watchlists
         and h.field in c.fields
         and h.score >= floor
@@ -95,14 +120,18 @@ def _close_group(
 ) -> tuple[Hit, ...] | None:
     """Hits of every `all` condition inside one sentence, or within `within` words of a hit of
     the first condition; None when there is no such place."""
-    segments = {f: Segments(article.text(f)) for f in ("title", "body")}
+    segments = {f: Segments.of(article.text(f)) for f in ("title", "body")}
     counts = [c.min_count for c in rule.all]
+    places: dict[tuple[Field, int], tuple[Field, int]] = {}
 
     def place(hit: Hit) -> tuple[Field, int]:
-        seg = segments[hit.field]
-        return hit.field, seg.sentence(hit.start) if rule.within == "sentence" else seg.word(
-            hit.start
-        )
+        key = hit.field, hit.start
+        found = places.get(key)
+        if found is None:
+            seg = segments[hit.field]
+            at = seg.sentence(hit.start) if rule.within == "sentence" else seg.word(hit.start)
+            found = places[key] = hit.field, at
+        return found
 
     for anchor in per_condition[0]:
         field, where = place(anchor)

@@ -138,13 +138,16 @@ class Folded:
     original's. The map through collapsed spaces is built only when a span is asked for: most
     articles have no hit."""
 
-    __slots__ = ("_spaced", "_spacing", "folding", "text")
+    __slots__ = ("_spaced", "_spacing", "_spans", "folding", "text")
 
     def __init__(self, text: str, folding: Segments = (), spaced: str | None = None):
         self.text = text
         self.folding = folding  # folded text -> original
         self._spaced = spaced  # the folded text before runs of spaces were collapsed
         self._spacing: Segments | None = None if spaced is not None else ()
+        # Spans asked for before: one place is often found by several aliases ("UN" in four
+        # languages' watchlists), and most texts map back through both maps.
+        self._spans: dict[tuple[int, int], tuple[int, int]] = {}
 
     def original_start(self, n: int) -> int:
         if self._spacing is None:
@@ -152,7 +155,11 @@ class Folded:
         return _map(self.folding, _map(self._spacing, n))
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        return self.original_start(start), self.original_start(max(end - 1, start)) + 1
+        span = self._spans.get((start, end))
+        if span is None:
+            span = self.original_start(start), self.original_start(max(end - 1, start)) + 1
+            self._spans[start, end] = span
+        return span
 
 
 _SPACES = re.compile(r"  +")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 # A sentence ends at . ! ? and the full stops of other scripts (CJK 。, Arabic ؟, Urdu ۔, Devanagari
 # । ॥, Armenian ։, Ethiopic ። and its two-dot form ፡፡, Burmese ။, Khmer ។ ៕, Tibetan ། ༎), or at
@@ -22,6 +22,12 @@ _WORD = re.compile(r"\w+")
 @dataclass(frozen=True)
 class Segments:
     text: str
+
+    @staticmethod
+    @lru_cache(maxsize=8)
+    def of(text: str) -> Segments:
+        """The segments of a text, made once for the matcher and the rules of one article."""
+        return Segments(text)
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
