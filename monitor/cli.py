@@ -11,9 +11,10 @@ import asyncio
 import dataclasses
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,7 +36,7 @@ from monitor.errors import ConfigError, InputError, MonitorError, SettingError
 from monitor.lists import snapshots as list_snapshots
 from monitor.logs import setup_logging
 from monitor.models import Article, MatchResult
-from monitor.notify.console import format_alert
+from monitor.notify.console import alert_record, format_alert
 from monitor.notify.deliver import apprise_send
 from monitor.notify.render import Message
 from monitor.pipeline import Pipeline, PollReport
@@ -152,6 +153,12 @@ def _parser() -> argparse.ArgumentParser:
         "alerts", "show recent alerts with their stories", "sanctions-monitor alerts --limit 50"
     )
     alerts.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    alerts.add_argument(
+        "--since",
+        type=_since,
+        help="only those raised since: a time (2026-12-01, 2026-12-01T08:00Z) or an age (6h, 2d)",
+    )
+    alerts.add_argument("--json", action="store_true", help="one JSON object per line, for scripts")
     alerts.set_defaults(handler=cmd_alerts)
 
     test = command(
@@ -286,6 +293,7 @@ def _result_record(result: MatchResult) -> dict[str, object]:
         "id": result.article.id,
         "alert": bool(result.fired),
         "rules": list(result.fired),
+        "events": [e.as_dict() for e in result.events],
         "hits": [h.as_dict() for h in result.hits],
     }
 
@@ -428,16 +436,39 @@ def _next_poll(source: dict[str, Any], interval: float | None) -> str:
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     store = Store(state_dir(args))
-    for alert in store.alerts(limit=args.limit):
-        print(format_alert(alert))
-        copies = store.story_copies(alert["story_id"])
-        outlets = sorted({c["source"] for c in copies})
-        print(
-            f"    {alert['created_at']}  {alert['status']}  story #{alert['story_id']}: "
-            f"{len(copies)} cop{'y' if len(copies) == 1 else 'ies'} ({', '.join(outlets)})"
-        )
-    store.close()
+    try:
+        for alert in store.alerts(limit=args.limit, since=args.since):
+            copies = store.story_copies(alert["story_id"])
+            if args.json:
+                print(json.dumps(alert_record(alert, copies), ensure_ascii=False))
+                continue
+            print(format_alert(alert))
+            outlets = ", ".join(sorted({c["source"] for c in copies}))
+            languages = {c["lang"] for c in copies if c["lang"]}
+            also = f"; in {len(languages)} languages" if len(languages) > 1 else ""
+            copied = f"{len(copies)} cop{'y' if len(copies) == 1 else 'ies'}"
+            print(
+                f"    {alert['created_at']}  {alert['status']}  story #{alert['story_id']}: "
+                f"{copied} ({outlets}){also}"
+            )
+    finally:
+        store.close()
     return 0
+
+
+def _since(value: str) -> datetime:
+    """A time (ISO 8601, UTC unless it says) or an age (30m, 6h, 2d) before now."""
+    age = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd])", value.strip())
+    if age:
+        seconds = float(age.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[age.group(2)]
+        return datetime.now(UTC) - timedelta(seconds=seconds)
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a time such as 2026-12-01T08:00Z or an age such as 6h, got {value!r}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def cmd_notify_test(args: argparse.Namespace) -> int:

@@ -100,6 +100,73 @@ class Hit:
         )
 
 
+# What happened, as docs/events.md defines each type; the families group them for rules and for
+# the measures of the held-out sets.
+EVENT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "new_measures": ("imposed", "extended", "designation", "export_control"),
+    "relief": ("lifted", "eased", "delisting"),
+    "response": ("countered",),
+    "violation": ("evasion", "enforcement"),
+    "proposal": ("proposal",),
+}
+EVENT_TYPES: tuple[str, ...] = tuple(t for types in EVENT_FAMILIES.values() for t in types)
+FAMILY_OF = {t: family for family, types in EVENT_FAMILIES.items() for t in types}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What an article says happened: a type of EVENT_TYPES, who acts on whom, and the cue, the
+    words that decided the type (`cue` as the language file writes it, `text` as the article
+    does, at `start`-`end` of `field`)."""
+
+    type: str
+    imposers: tuple[str, ...]
+    targets: tuple[str, ...]
+    cue: str
+    text: str
+    field: Field
+    start: int
+    end: int
+
+    @property
+    def family(self) -> str:
+        return FAMILY_OF[self.type]
+
+    def summary(self, upper: bool = False) -> str:
+        """`lifted · United States → Syria`; a message leads with `LIFTED · ...`."""
+        kind = self.type.replace("_", " ")
+        kind = kind.upper() if upper else kind
+        who, whom = ", ".join(self.imposers), ", ".join(self.targets)
+        if who and whom:
+            return f"{kind} · {who} → {whom}"
+        return f"{kind} · by {who}" if who else f"{kind} · on {whom}" if whom else kind
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "type": self.type,
+            "imposers": list(self.imposers),
+            "targets": list(self.targets),
+            "cue": self.cue,
+            "text": self.text,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        return cls(
+            str(data["type"]),
+            tuple(data.get("imposers") or ()),
+            tuple(data.get("targets") or ()),
+            str(data.get("cue") or ""),
+            str(data.get("text") or ""),
+            data.get("field") or "title",
+            int(data.get("start") or 0),
+            int(data.get("end") or 0),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ConditionResult:
     """How one condition item of a rule fared: its group, what it asked for, the hits it took."""
@@ -124,6 +191,7 @@ class MatchResult:
     article: Article
     hits: tuple[Hit, ...]
     rules: tuple[RuleResult, ...] = field(default=())
+    events: tuple[Event, ...] = ()  # most salient first
 
     @property
     def fired(self) -> tuple[str, ...]:
@@ -150,6 +218,7 @@ class AlertPayload:
     evidence: tuple[Hit, ...] = ()  # what made the rule fire
     changes: tuple[ListChange, ...] = ()  # a list-change alert's first entries
     more_changes: int = 0  # and how many more
+    events: tuple[Event, ...] = ()  # what the article says happened, most salient first
 
     def to_json(self) -> str:
         data: dict[str, Any] = {
@@ -157,6 +226,7 @@ class AlertPayload:
             "reason": self.reason,
             "hits": [h.as_dict() for h in self.hits],
             "evidence": [h.as_dict() for h in self.evidence],
+            "events": [e.as_dict() for e in self.events],
         }
         if self.changes or self.more_changes:
             data["changes"] = [vars(c) | {"programs": list(c.programs)} for c in self.changes]
@@ -176,4 +246,5 @@ class AlertPayload:
                 for c in data.get("changes") or ()
             ),
             int(data.get("more_changes") or 0),
+            tuple(Event.from_dict(e) for e in data.get("events") or ()),
         )

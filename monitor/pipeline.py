@@ -14,6 +14,7 @@ from typing import Any
 
 from monitor import cached, index_cache, metrics
 from monitor.config import Config, Source, load_config
+from monitor.events import CUES, events_of
 from monitor.lists import snapshots
 from monitor.lists.model import ListEntity
 from monitor.lists.watchlist import stored_lists, with_lists
@@ -99,9 +100,12 @@ class Pipeline:
             store.close()
 
     def match(self, article: Article) -> MatchResult:
-        hits = self.matcher.find(article)
-        rules = tuple(evaluate_all(self.config.rules, article, hits))
-        return MatchResult(article, tuple(hits), rules)
+        found = self.matcher.find(article)
+        events = events_of(article, found)
+        # The cues have told the events; the hits are what the article names.
+        hits = tuple(h for h in found if h.watchlist != CUES)
+        rules = tuple(evaluate_all(self.config.rules, article, hits, events))
+        return MatchResult(article, hits, rules, events)
 
 
 @dataclass(frozen=True)

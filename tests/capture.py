@@ -4,6 +4,7 @@ and answers with the status codes a test scripts (say 500 three times, then 200)
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -11,6 +12,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+
+from monitor.models import EVENT_TYPES
+
+_TYPES = "|".join(t.replace("_", " ").upper() for t in EVENT_TYPES)
+_LEAD = re.compile(rf"^(?:\[[A-Z]+\] )?(?:- )?(?:(?:{_TYPES})(?: · [^:]+)?: )?")
+
+
+def headline_of(title: str) -> str:
+    """The headline in a message's title or a digest's line, without the severity and the
+    event that lead it (`[HIGH] LIFTED · United States → Syria: `)."""
+    return _LEAD.sub("", title, count=1)
 
 
 class CaptureServer:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from tests.capture import CaptureServer, capture
+from tests.capture import CaptureServer, capture, headline_of
 from tests.feedserver import FeedServer, feed_server
 from tests.test_daemon import Process, rules_file
 from tests.test_polling import rss
@@ -65,7 +65,7 @@ def test_sigkill_during_delivery_loses_nothing(
     daemon = Process("run", "--rules", str(rules), "--state", state)
     try:
         assert capture.wait_until(
-            lambda c: {m["title"].split("] ", 1)[1] for m in c.received} >= set(HEADLINES),
+            lambda c: {headline_of(m["title"]) for m in c.received} >= set(HEADLINES),
             timeout=60,
         ), f"not every alert arrived: {[m['title'] for m in capture.received]}"
         daemon.proc.send_signal(signal.SIGTERM)
@@ -108,5 +108,5 @@ def test_sigkill_during_digests_loses_nothing(
 
 def headlines_of(title: str, body: str) -> list[str]:
     if "DIGEST" not in title:
-        return [title.split("] ", 1)[1]]
-    return [line[2:].split(" <", 1)[0] for line in body.splitlines()]
+        return [headline_of(title)]
+    return [headline_of(line).split(" <", 1)[0] for line in body.splitlines()]

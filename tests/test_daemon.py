@@ -87,7 +87,9 @@ def test_run_alerts_reloads_and_stops_on_sigterm(feed_server: FeedServer, tmp_pa
     rules_file(rules, f"  - {{name: republika, url: '{url}', fetch_body: false}}\n")
     daemon = Process("run", "--rules", str(rules), "--state", str(tmp_path / "state"))
     try:
-        daemon.wait_for("ALERT [high] sanctions-country: Rusia dan Iran")
+        daemon.wait_for(
+            "ALERT [high] sanctions-country: COUNTERED · Russia, Iran → United States: Rusia dan"
+        )
         daemon.wait_for("republika: 1 new, 1 matched, 1 alert")
 
         # An invalid edit is refused with its errors; the old rules keep running.

@@ -34,6 +34,14 @@ def test_the_founding_article_raises_one_alert(default_pipeline: Pipeline) -> No
     assert any(w == "sanctions_terms" for w, _ in found)
     title_hits = {h.text for h in result.hits if h.field == "title"}
     assert {"Rusia", "Iran", "Sanksi", "AS"} <= title_hits
+    # What happened: Russia and Iran agree to answer the United States' sanctions together.
+    event = result.events[0]
+    assert (event.type, event.imposers, event.targets) == (
+        "countered",
+        ("Russia", "Iran"),
+        ("United States",),
+    )
+    assert event.field == "title" and event.text == "Lawan Sanksi"
 
 
 def test_the_founding_article_without_its_language_still_alerts(default_pipeline: Pipeline) -> None:

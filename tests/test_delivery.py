@@ -16,7 +16,7 @@ from monitor.notify.message import alert_message
 from monitor.pipeline import Monitor, Pipeline
 from monitor.sources.fetch import Fetcher
 from monitor.store import Store
-from tests.capture import CaptureServer, capture
+from tests.capture import CaptureServer, capture, headline_of
 from tests.conftest import seed_article
 from tests.feedserver import FeedServer, feed_server
 from tests.test_polling import rss
@@ -101,7 +101,11 @@ def test_alert_reaches_a_json_endpoint_with_title_link_and_entries(
     cfg = config(seed_feed(feed_server), {"default": capture.url()})
     cycle(cfg, tmp_path)
     [message] = capture.received
-    assert message["title"] == "[HIGH] Rusia dan Iran Sepakat Lawan Sanksi AS Bersama-sama"
+    # The title leads with what happened: Russia and Iran answer the United States' sanctions.
+    assert message["title"] == (
+        "[HIGH] COUNTERED · Russia, Iran → United States: "
+        "Rusia dan Iran Sepakat Lawan Sanksi AS Bersama-sama"
+    )
     body = message["message"]
     # A raw webhook gets plain text: the headline, its link, the entries with their words.
     assert body.startswith(
@@ -270,8 +274,10 @@ def test_a_flood_becomes_the_limit_of_single_alerts_plus_a_digest(
         f"[DIGEST] 93 more alerts ({n}/{len(digests)})" for n in range(1, len(digests) + 1)
     ]
     assert all(len(m["message"]) <= 3500 for m in digests)
-    seen = [m["title"].split("] ", 1)[1] for m in singles]
-    seen += [line.split(" <", 1)[0][2:] for m in digests for line in m["message"].splitlines()]
+    seen = [headline_of(m["title"]) for m in singles]
+    seen += [
+        headline_of(line).split(" <", 1)[0] for m in digests for line in m["message"].splitlines()
+    ]
     assert sorted(seen) == sorted(headlines)
     cycle(cfg, tmp_path, poll=False)  # nothing left to send
     assert len(capture.received) == 7 + len(digests)
@@ -449,4 +455,4 @@ def test_one_pass_delivers_everything_that_is_due(
         settings={"flood_limit": 1000},
     )
     cycle(cfg, tmp_path)
-    assert sorted(m["title"].split("] ", 1)[1] for m in capture.received) == sorted(headlines)
+    assert sorted(headline_of(m["title"]) for m in capture.received) == sorted(headlines)

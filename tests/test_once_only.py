@@ -9,7 +9,7 @@ import sqlite3
 import urllib.request
 from pathlib import Path
 
-from tests.capture import CaptureServer, capture
+from tests.capture import CaptureServer, capture, headline_of
 from tests.conftest import FIXTURES, free_port, run_cli
 from tests.feedserver import FeedServer, feed_server
 from tests.test_crash import HEADLINES
@@ -74,7 +74,7 @@ def test_many_sources_alerting_at_once_with_a_slow_notifier_send_each_story_once
         assert daemon.proc.wait(timeout=10) == 0
     finally:
         daemon.close()
-    titles = [m["title"].split("] ", 1)[1] for m in capture.received]
+    titles = [headline_of(m["title"]) for m in capture.received]
     assert sorted(titles) == sorted(HEADLINES), titles
     sent = re.search(r'monitor_deliveries_total\{outcome="sent",target="default"\} (\S+)', metrics)
     assert sent is not None and float(sent.group(1)) == len(HEADLINES)

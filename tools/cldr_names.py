@@ -29,7 +29,21 @@ TERRITORIES = {
     "United Kingdom": "GB",
     "European Union": "EU",
     "United Nations": "UN",
+    "Japan": "JP",
+    "Canada": "CA",
+    "Switzerland": "CH",
+    "Norway": "NO",
+    "Australia": "AU",
+    "New Zealand": "NZ",
+    "South Korea": "KR",
+    "Taiwan": "TW",
+    "Ukraine": "UA",
+    "France": "FR",
+    "Germany": "DE",
+    "Italy": "IT",
 }
+# The entries of the built-in watchlist `sanctioning_actors`; the rest are `countries`.
+ACTORS = frozenset(list(TERRITORIES)[8:])
 # Our language codes whose CLDR locale has another name, or that have a second script.
 LOCALES = {"sr": ("sr", "sr_Latn"), "uz": ("uz", "uz_Cyrl"), "be": ("be",), "tl": ("fil",)}
 
@@ -61,11 +75,10 @@ def main(argv: list[str]) -> int:
     if not found:
         print(f"CLDR has no names for {argv[0]!r}", file=sys.stderr)
         return 1
-    watchlist = {"United States", "United Kingdom", "European Union", "United Nations"}
     for title, in_it in (("countries", False), ("sanctioning_actors", True)):
         print(f"  {title}:")
         for entry, written in found.items():
-            if (entry in watchlist) == in_it:
+            if (entry in ACTORS) == in_it:
                 print(f"    {entry}:")
                 print("".join(f"      - {name}\n" for name in written), end="")
     return 0

@@ -36,8 +36,11 @@ PACKAGE = Path(__file__).resolve().parents[1]
 BUILTIN = PACKAGE / "builtin"
 STARTER = BUILTIN / "starter.yaml"
 FILES = ("watchlists", "lists", "sources", "starter")  # the built-in files that are no language
-# `script`, `words` and `letters` are for the language guess (monitor/text/lang.py reads them).
-LANGUAGE_KEYS = frozenset({"language", "name", "script", "words", "letters", "watchlists"})
+# `script`, `words` and `letters` are for the language guess, `modal` and `negation` for the
+# events stage (monitor/text/lang.py reads them).
+LANGUAGE_KEYS = frozenset(
+    {"language", "name", "script", "words", "letters", "modal", "negation", "watchlists"}
+)
 LANGUAGE_REQUIRED = ("language", "name", "script", "watchlists")
 ENTRY_ADDITION_KEYS = frozenset({"aliases", "exclude"})
 

@@ -30,7 +30,7 @@ from monitor.config.model import (
     template_fields,
 )
 from monitor.config.yamlpos import Document, Path
-from monitor.models import FIELDS
+from monitor.models import EVENT_FAMILIES, EVENT_TYPES, FIELDS
 from monitor.text.normalize import fold_plain
 
 if TYPE_CHECKING:
@@ -76,6 +76,9 @@ RULE_KEYS = frozenset(
         "digest",
         "list_changes",
         "unless_fired",
+        "events",
+        "imposers",
+        "targets",
     }
 )
 CONDITION_KEYS = frozenset({"watchlist", "entries", "fields", "min_count", "min_score"})
@@ -563,6 +566,16 @@ class Checker:
             )
             return tuple(built)
 
+        places = (
+            {
+                e.name
+                for name in ("countries", "sanctioning_actors")
+                for e in watchlists[name].entries
+            }
+            if {"countries", "sanctioning_actors"} <= set(watchlists)
+            else set()
+        )
+
         return Rule(
             name=self.string(m.get("name"), (*path, "name")),
             all=group("all"),
@@ -577,6 +590,9 @@ class Checker:
             notify=tuple(str(t) for t in targets),
             list_changes=frozenset(changed_lists),
             unless_fired=tuple(unless),
+            events=self.event_types(m.get("events"), (*path, "events")),
+            imposers=self.places(m.get("imposers"), (*path, "imposers"), places),
+            targets=self.places(m.get("targets"), (*path, "targets"), places),
             list_programs=frozenset(
                 str(x)
                 for x in self.seq(changes.get("programs"), (*path, "list_changes", "programs"))
@@ -589,6 +605,39 @@ class Checker:
                 3600,
             ),
         )
+
+    def event_types(self, value: Any, path: Path) -> frozenset[str]:
+        """Event types, or families of them (relief: lifted, eased, delisting)."""
+        out: set[str] = set()
+        for i, x in enumerate(self.seq(value, path)):
+            name = self.string(x, (*path, i))
+            if name in EVENT_FAMILIES:
+                out.update(EVENT_FAMILIES[name])
+            elif name in EVENT_TYPES:
+                out.add(name)
+            elif name:
+                known = {*EVENT_TYPES, *EVENT_FAMILIES}
+                self.fail(
+                    (*path, i),
+                    f"unknown event type '{name}'{_closest(name, known)} (types: "
+                    f"{', '.join(EVENT_TYPES)}; families: {', '.join(EVENT_FAMILIES)})",
+                )
+        return frozenset(out)
+
+    def places(self, value: Any, path: Path, known: set[str]) -> frozenset[str]:
+        """Jurisdictions or countries by their entry names in the built-in watchlists."""
+        out = set()
+        for i, x in enumerate(self.seq(value, path)):
+            name = self.string(x, (*path, i))
+            if known and name not in known:
+                self.fail(
+                    (*path, i),
+                    f"'{name}' is no entry of countries or sanctioning_actors"
+                    f"{_closest(name, known)}",
+                )
+            elif name:
+                out.add(name)
+        return frozenset(out)
 
     def condition(
         self, value: Any, path: Path, watchlists: Mapping[str, Watchlist]

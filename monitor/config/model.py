@@ -29,7 +29,7 @@ LIST_FORMATS = (
 TEMPLATE_FIELDS = frozenset(
     (
         "link headline url where outlet published lang rule severity entries snippet listed also"
-        " changes"
+        " changes event imposers targets"
     ).split()
 )
 
@@ -146,6 +146,15 @@ class Rule:
     list_changes: frozenset[str] = frozenset()  # imported lists whose changes this rule reports
     list_programs: frozenset[str] = frozenset()  # only changes under these programs; empty: all
     unless_fired: tuple[str, ...] = ()  # silent on an article where one of these rules fired
+    # Only articles with an event of these types, by one of these imposers, on one of these
+    # targets (each empty: any).
+    events: frozenset[str] = frozenset()
+    imposers: frozenset[str] = frozenset()
+    targets: frozenset[str] = frozenset()
+
+    @property
+    def selects_events(self) -> bool:
+        return bool(self.events or self.imposers or self.targets)
 
 
 @dataclass(frozen=True)

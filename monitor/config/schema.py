@@ -21,7 +21,7 @@ from monitor.config.check import (
     WATCHLIST_KEYS,
 )
 from monitor.config.model import LIST_FORMATS, SEVERITIES, SOURCE_TYPES, Settings
-from monitor.models import FIELDS
+from monitor.models import EVENT_FAMILIES, EVENT_TYPES, FIELDS
 
 DURATION: dict[str, Any] = {
     "description": "a duration with its unit: 30s, 15m, 6h, 1d",
@@ -153,6 +153,13 @@ def rules_schema() -> dict[str, Any]:
                 "additionalProperties": False,
             },
             "unless_fired": TEXTS,
+            "events": {
+                "type": "array",
+                "items": {"enum": [*EVENT_TYPES, *EVENT_FAMILIES]},
+                "description": "Only articles with an event of these types or families",
+            },
+            "imposers": {**TEXTS, "description": "Only events by one of these jurisdictions"},
+            "targets": {**TEXTS, "description": "Only events aimed at one of these"},
         },
         RULE_KEYS,
         ["name"],

@@ -141,12 +141,17 @@ class AliasIndex:
         if self.automaton is None:
             return []
         out = []
+        values = self._values
         for index, first, last in self.automaton.find_matches_as_indexes(padded, True):
-            found = self._values[index]
+            found = values[index]
+            if len(found) == 3:  # most patterns are one alias's: no loop, no casts
+                alias, start, tail = found
+                out.append((alias, first + start, last - tail))  # type: ignore[operator]
+                continue
             for k in range(0, len(found), 3):
-                start, tail = cast(int, found[k + 1]), cast(int, found[k + 2])
-                out.append((cast(Alias, found[k]), first + start, last - tail))
-        return out
+                alias, start, tail = found[k : k + 3]
+                out.append((alias, first + start, last - tail))  # type: ignore[operator]
+        return out  # type: ignore[return-value]
 
     def fuzzy_candidates(self, word: str) -> tuple[Anchor, ...]:
         """Anchors within the edit budget of `word`, other than `word` itself."""

@@ -250,14 +250,17 @@ def _hit(alias: Alias, text: str, field: Field, start: int, end: int, score: flo
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:
     """A hit inside a longer one of the same watchlist, or overlapping one of the same entry,
-    adds nothing: "Amerika Serikat" wins over "Serikat", "Nicolas Maduro Moros" is one hit."""
+    adds nothing: "Amerika Serikat" wins over "Serikat", "Nicolas Maduro Moros" is one hit. The
+    same words as two entries are both kept: the later stages choose between them."""
     hits.sort(key=lambda h: (h.start, -(h.end - h.start), -h.score))
     kept: list[Hit] = []
     for hit in hits:
         for k in kept[-8:]:
-            if k.watchlist == hit.watchlist and (
-                hit.end <= k.end or (k.entry == hit.entry and hit.start < k.end)
-            ):
+            if k.watchlist != hit.watchlist:
+                continue
+            if k.entry != hit.entry and (k.start, k.end) == (hit.start, hit.end):
+                continue  # one word, two entries ("ipapataw": imposed, and proposed): both
+            if hit.end <= k.end or (k.entry == hit.entry and hit.start < k.end):
                 break
         else:
             kept.append(hit)

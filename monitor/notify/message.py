@@ -44,7 +44,11 @@ def alert_message(
     parts = (article.source, article.published, article.lang)
     others = [o for o in outlets if o != article.source]
     shown = cut(headline, _HEADLINE)
+    event = payload.events[0] if payload.events else None
     values: dict[str, tuple[Span, ...]] = {
+        "event": (Span(event.summary(upper=True) if event else ""),),
+        "imposers": (Span(", ".join(event.imposers) if event else ""),),
+        "targets": (Span(", ".join(event.targets) if event else ""),),
         "headline": (Span(shown),),
         "url": (Span(url, url=url),) if url else (),
         "link": (Span(shown, url=url),),
@@ -65,7 +69,9 @@ def alert_message(
         for p in template.split("\n\n")
         if not template_fields(p) or any(_text(values[f]) for f in template_fields(p))
     )
-    return Message(f"[{severity.upper()}] {cut(headline, 240)}", paragraphs)
+    # The title leads with what happened: `[HIGH] LIFTED · United States → Syria: U.S. lifts...`
+    lead = f"{event.summary(upper=True)}: " if event else ""
+    return Message(f"[{severity.upper()}] {lead}{cut(headline, 240)}", paragraphs)
 
 
 def _text(spans: Sequence[Span]) -> str:
@@ -174,7 +180,9 @@ def digest_messages(
         article = alert.payload.article
         headline = cut(" ".join((article.title or "(no headline)").split()), 300)
         url = safe_url(article.url)
-        line = (Span("- "), Span(headline, url=url), Span(f" ({alert.rule})"))
+        events = alert.payload.events
+        lead = f"{events[0].summary(upper=True)}: " if events else ""
+        line = (Span(f"- {lead}"), Span(headline, url=url), Span(f" ({alert.rule})"))
         # Services count what the reader sees, which the plain text is (and a line end).
         size = len(Message("", (Paragraph(line),)).plain()) + 1
         items.append((alert, line, size))

@@ -6,16 +6,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from monitor.config.model import Condition, Rule
-from monitor.models import Article, ConditionResult, Field, Hit, RuleResult
+from monitor.models import Article, ConditionResult, Event, Field, Hit, RuleResult
 from monitor.text.segments import Segments
 
 
-def evaluate_all(rules: Sequence[Rule], article: Article, hits: Sequence[Hit]) -> list[RuleResult]:
+def evaluate_all(
+    rules: Sequence[Rule],
+    article: Article,
+    hits: Sequence[Hit],
+    events: Sequence[Event] = (),
+) -> list[RuleResult]:
     """Every rule's verdict. A rule with `unless_fired` stays silent where one of those rules
     fired: a story that is already a country alert is not told again as an entity alert. The list
     names in the article ride along with whichever rule fired, so the alert still says who."""
     grouped = _by_watchlist(hits)
-    results = [evaluate(rule, article, hits, grouped) for rule in rules]
+    results = [evaluate(rule, article, hits, grouped, events) for rule in rules]
     fired = {r.rule for r in results if r.fired}
     listed = tuple(h for h in hits if h.ref is not None)
     out = []
@@ -37,6 +42,7 @@ def evaluate(
     article: Article,
     hits: Sequence[Hit],
     grouped: Mapping[str, Sequence[Hit]] | None = None,
+    events: Sequence[Event] = (),
 ) -> RuleResult:
     """One rule's verdict; `grouped` is the hits by watchlist, when the caller has them."""
     if not rule.all and not rule.any:
@@ -77,6 +83,8 @@ def evaluate(
                 results,
             )
         evidence = group
+    if rule.selects_events and not any(_selected(rule, e) for e in events):
+        return RuleResult(rule.name, False, f"no event {_wanted(rule)}", results)
     found = "; ".join(
         f"{r.watchlist}: {', '.join(_entries(r.hits))}"
         for r in results
@@ -122,22 +130,31 @@ def _close_group(
     the first condition; None when there is no such place."""
     segments = {f: Segments.of(article.text(f)) for f in ("title", "body")}
     counts = [c.min_count for c in rule.all]
-    places: dict[tuple[Field, int], tuple[Field, int]] = {}
+    sentence = rule.within == "sentence"
 
     def place(hit: Hit) -> tuple[Field, int]:
-        key = hit.field, hit.start
-        found = places.get(key)
-        if found is None:
-            seg = segments[hit.field]
-            at = seg.sentence(hit.start) if rule.within == "sentence" else seg.word(hit.start)
-            found = places[key] = hit.field, at
-        return found
+        seg = segments[hit.field]
+        return hit.field, seg.sentence(hit.start) if sentence else seg.word(hit.start)
 
-    for anchor in per_condition[0]:
-        field, where = place(anchor)
+    # Each condition's hits by their place, found once: a sentence's are then one look-up.
+    placed: list[dict[tuple[Field, int], list[Hit]]] = []
+    for hits in per_condition:
+        by_place: dict[tuple[Field, int], list[Hit]] = {}
+        for h in hits:
+            by_place.setdefault(place(h), []).append(h)
+        placed.append(by_place)
+    for field, where in placed[0]:  # the first condition's places, in the order of its hits
         group: list[Hit] = []
-        for hits, count in zip(per_condition, counts, strict=True):
-            near = [h for h in hits if _is_near(place(h), field, where, rule.within)]
+        for by_place, count in zip(placed, counts, strict=True):
+            if sentence:
+                near = by_place.get((field, where), [])
+            else:
+                near = [
+                    h
+                    for p, hs in by_place.items()
+                    for h in hs
+                    if _is_near(p, field, where, rule.within)
+                ]
             if len({h.entry for h in near}) < count:
                 break
             group.extend(near)
@@ -150,6 +167,23 @@ def _is_near(place: tuple[Field, int], field: Field, where: int, within: int | s
     if place[0] != field:
         return False
     return place[1] == where if within == "sentence" else abs(place[1] - where) <= int(within or 0)
+
+
+def _selected(rule: Rule, event: Event) -> bool:
+    return (
+        (not rule.events or event.type in rule.events)
+        and (not rule.imposers or not rule.imposers.isdisjoint(event.imposers))
+        and (not rule.targets or not rule.targets.isdisjoint(event.targets))
+    )
+
+
+def _wanted(rule: Rule) -> str:
+    parts = [
+        f"{what} {' or '.join(sorted(given))}"
+        for what, given in (("of type", rule.events), ("by", rule.imposers), ("on", rule.targets))
+        if given
+    ]
+    return " ".join(parts)
 
 
 def _names(watchlists: Iterable[str]) -> str:

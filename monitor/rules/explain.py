@@ -22,6 +22,13 @@ def explain(result: MatchResult, lang: str | None, mark: Mark = plain_mark) -> s
     article = result.article
     lines = [f"Article {article.id}: {article.title or '(no title)'}"]
     lines.append(f"  language: {lang or 'unknown'}" + ("" if article.lang else " (detected)"))
+    for i, event in enumerate(result.events):
+        where = f"{event.field} {event.start}–{event.end}"
+        lines.append(
+            f"{'Event' if i == 0 else '  also'}: {event.summary()} (cue '{event.text}', {where})"
+        )
+    if not result.events:
+        lines.append("Event: none (no sentence with a sanctions word)")
     lines.append("")
     lines.append("Rules:")
     for rule in result.rules:

@@ -138,7 +138,13 @@ class ArticlesStore(Connection):
                 if not rule.fired:
                     continue
                 payload = AlertPayload(
-                    article, rule.reason, result.hits, rule.evidence, changes, more_changes
+                    article,
+                    rule.reason,
+                    result.hits,
+                    rule.evidence,
+                    changes,
+                    more_changes,
+                    result.events,
                 )
                 inserted = db.execute(
                     "INSERT OR IGNORE INTO alerts (story_id, rule, severity, article_id,"
@@ -220,18 +226,24 @@ class ArticlesStore(Connection):
             .last_pk  # type: ignore[arg-type]  # an INTEGER PRIMARY KEY
         )
 
-    def alerts(self, limit: int = 20, status: str | None = None) -> list[dict[str, Any]]:
-        where, params = ("WHERE a.status = ?", [status]) if status else ("", [])
+    def alerts(
+        self, limit: int = 20, status: str | None = None, since: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """The newest alerts first; of one status, or raised at `since` or later."""
+        clauses = [("a.status = ?", status), ("a.created_at >= ?", since and iso(since))]
+        given = [(clause, value) for clause, value in clauses if value]
+        where = " AND ".join(clause for clause, _ in given)
         return self.query(
             "SELECT a.id, a.rule, a.severity, a.status, a.created_at, a.payload, s.title,"
-            " s.copies, s.id AS story_id FROM alerts a JOIN stories s ON s.id = a.story_id"
-            f" {where} ORDER BY a.id DESC LIMIT ?",
-            [*params, limit],
+            " s.copies, s.first_seen, s.id AS story_id FROM alerts a"
+            " JOIN stories s ON s.id = a.story_id"
+            f" {'WHERE ' + where if where else ''} ORDER BY a.id DESC LIMIT ?",
+            [*(value for _, value in given), limit],
         )
 
     def story_copies(self, story_id: int) -> list[dict[str, Any]]:
         return self.query(
-            "SELECT source, title, url, seen_at FROM articles WHERE story_id = ? ORDER BY id",
+            "SELECT source, lang, title, url, seen_at FROM articles WHERE story_id = ? ORDER BY id",
             [story_id],
         )
 

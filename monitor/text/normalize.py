@@ -150,9 +150,13 @@ class Folded:
         self._spans: dict[tuple[int, int], tuple[int, int]] = {}
 
     def original_start(self, n: int) -> int:
-        if self._spacing is None:
-            self._spacing = _spacing(self._spaced or "")
-        return _map(self.folding, _map(self._spacing, n))
+        spacing = self._spacing
+        if spacing is None:
+            spacing = self._spacing = _spacing(self._spaced or "")
+        if spacing:  # the map through collapsed spaces: always one to one, inlined
+            norm_start, orig_start, _ = spacing[bisect_right(spacing, (n, _BIG, True)) - 1]
+            n = orig_start + n - norm_start
+        return _map(self.folding, n) if self.folding else n
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         span = self._spans.get((start, end))
