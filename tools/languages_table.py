@@ -1,5 +1,6 @@
 """Print the table of docs/languages.md: one row per built-in language, with its aliases, its
-written test cases and its figures on real articles.
+written test cases, its figures on real articles, and how many labelled events (written and
+real positives) the events stage types right.
 
 Real articles: the dev set's (tests/devset.py, texts from ../shared/fixtures/feeds) and the web
 dev set (our labels in tests/fixtures/devset/web/<code>.jsonl; the texts, which are others',
@@ -21,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from monitor.config.builtin import language_codes, written_aliases  # noqa: E402
 from monitor.config.load import load_config  # noqa: E402
-from monitor.models import Article  # noqa: E402
+from monitor.models import Article, Event  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
 from monitor.text.lang import profiles  # noqa: E402
 from tests.devset import devset  # noqa: E402
@@ -44,6 +45,13 @@ def real_articles(texts: Path | None) -> list[dict[str, object]]:
     return records
 
 
+def _count_event(counts: Counter[str], label: object, events: tuple[Event, ...]) -> None:
+    """An event label (written cases and real positives) against the first event found."""
+    if isinstance(label, dict):
+        counts["events"] += 1
+        counts["event right"] += bool(events) and events[0].type == label["type"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=Path, help="the folder of the web dev set's texts")
@@ -64,12 +72,18 @@ def main() -> int:
             (alert, bool(r["label"])), "TN"
         )
         counts.setdefault(lang, Counter())[kind] += 1
+        _count_event(counts[lang], r.get("event"), result.events)
+    for case in written_cases():
+        if case.get("alert") and case.get("event"):
+            article = Article(case["id"], case["title"], case.get("body") or "", lang=case["lang"])
+            events = pipeline.match(article).events
+            _count_event(counts.setdefault(case["lang"], Counter()), case["event"], events)
     names = {p.code: p for p in profiles()}
     print(
         "| code | language | script | aliases | written cases (pos/neg) |"
-        " real articles (pos/neg) | TP | FP | FN | recall | precision |"
+        " real articles (pos/neg) | TP | FP | FN | recall | precision | event type right |"
     )
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     total: Counter[str] = Counter()
     for code in language_codes():
         name = names[code].name
@@ -83,6 +97,7 @@ def main() -> int:
             f"| {code} | {name} | {', '.join(names[code].scripts)} | {own} |"
             f" {cases[(code, True)]}/{cases[(code, False)]} | {pos}/{neg} |"
             f" {c['TP']} | {c['FP']} | {c['FN']} | {recall} | {precision} |"
+            f" {c['event right']}/{c['events']} |"
         )
     pos, found = total["TP"] + total["FN"], total["TP"] + total["FP"]
     print(
