@@ -102,6 +102,14 @@ HEADLINES = [
         ["United Kingdom"],
         ["Belarus"],
     ),
+    # Ukraine beside another actor is where the war is, not who acts.
+    (
+        "en",
+        "Over the war in Ukraine, the EU imposes new sanctions on Russia",
+        "imposed",
+        ["European Union"],
+        ["Russia"],
+    ),
     (
         "fr",
         "L'UE prolonge de six mois les sanctions contre la Russie",

@@ -26,6 +26,7 @@ TERMS = "sanctions_terms"
 ACTORS = "sanctioning_actors"
 COUNTRIES = "countries"
 
+CONTEXT_ACTOR = "Ukraine"
 # Agencies act for their jurisdiction.
 ACTS_FOR = {
     "OFAC": "United States",
@@ -102,7 +103,8 @@ class _Context:
 
     def __init__(self, hits: Sequence[Hit]):
         ordered = sorted(hits, key=lambda h: (h.field != "title", h.start))
-        self.imposers = _jurisdictions(h for h in ordered if h.watchlist == ACTORS)[:1]
+        actors = _jurisdictions(h for h in ordered if h.watchlist == ACTORS)
+        self.imposers = (tuple(a for a in actors if a != CONTEXT_ACTOR) or actors)[:1]
         self.targets = _targets(ordered)[:2]
 
 
@@ -140,6 +142,10 @@ def _event(
         ):  # "could impose sanctions on Russian companies": near the verb, not the noun
             kind = "proposal"
     actors = [h for h in group if h.watchlist == ACTORS]
+    if any(h.entry != CONTEXT_ACTOR for h in actors):
+        # Ukraine beside another actor is the war's place ("over the war in Ukraine"), not
+        # one more imposer; alone, it may be (its own sanctions).
+        actors = [h for h in actors if h.entry != CONTEXT_ACTOR]
     acting = [h for h in actors if h.start < cue.start] or actors
     countries = [h for h in group if h.watchlist == COUNTRIES]
     if kind == "countered" and countries:
