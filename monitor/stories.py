@@ -3,18 +3,23 @@
 Same article: the same GUID in a source, the same canonical URL, or the same fingerprint (the
 normalised headline and opening text). Same story: another outlet's copy (syndicated wire text,
 a lightly edited headline) within the story window, found by rapidfuzz similarity of the
-normalised headlines and opening texts.
+normalised headlines and opening texts; or, in any language, the same event (type, imposers and
+targets, all named) reported within EVENT_WINDOW of the story's first copy, with no number in
+the headlines that tells them apart (the 14th package is not the 15th). Headlines alike in
+words but told apart by their events are two stories. When unsure, two stories.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from monitor.models import Article
+from monitor.models import Article, Event
 from monitor.text.normalize import fold_plain
 
 _LEAD_CHARS = 300
@@ -23,6 +28,52 @@ _LEAD_CHARS = 300
 # different stories on the same subject 45-75.
 HEADLINE_SAME = 80
 LEAD_SAME = 85  # ratio of opening texts: wire copy with a different headline
+EVENT_WINDOW = 36 * 3600.0  # seconds: the outlets of the world report one decision within it
+# Numbers that identify a decision: a package's ordinal, a count, a resolution; not a year.
+_NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    """A story's event as copies in any language tell it alike."""
+
+    type: str
+    imposers: frozenset[str]
+    targets: frozenset[str]
+    numbers: frozenset[str]  # in the headline
+
+    def to_json(self) -> str:
+        return json.dumps(
+            [self.type, sorted(self.imposers), sorted(self.targets), sorted(self.numbers)],
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> StoryEvent | None:
+        if not text:
+            return None
+        kind, imposers, targets, numbers = json.loads(text)
+        return cls(kind, frozenset(imposers), frozenset(targets), frozenset(numbers))
+
+    def same(self, other: StoryEvent) -> bool:
+        return (self.type, self.imposers, self.targets) == (
+            other.type,
+            other.imposers,
+            other.targets,
+        ) and not (self.numbers and other.numbers and self.numbers.isdisjoint(other.numbers))
+
+
+def story_event(article: Article, events: Sequence[Event]) -> StoryEvent | None:
+    """The first event, when it names who acts and on whom: a bare "sanctions" says too little
+    to join stories across languages."""
+    if not events or not events[0].imposers or not events[0].targets:
+        return None
+    first = events[0]
+    numbers = {n for n in _NUMBER.findall(article.title) if not _YEAR.match(n)}
+    return StoryEvent(
+        first.type, frozenset(first.imposers), frozenset(first.targets), frozenset(numbers)
+    )
 
 
 @dataclass(frozen=True)
@@ -40,8 +91,24 @@ def story_key(article: Article) -> StoryKey:
     return StoryKey(fold_plain(article.title), lead)
 
 
+def conflicting(a: StoryEvent | None, b: StoryEvent | None) -> bool:
+    """Two events told apart: headlines alike in words ("EU proposes 15th package", "EU adopts
+    14th package") are still two stories."""
+    return a is not None and b is not None and not a.same(b)
+
+
+def same_event(
+    event: StoryEvent | None, candidates: Sequence[tuple[int, StoryEvent | None]]
+) -> int | None:
+    """The id of the first candidate story (of those begun within EVENT_WINDOW) that reports
+    the same event, or None."""
+    if event is None:
+        return None
+    return next((i for i, other in candidates if other is not None and event.same(other)), None)
+
+
 def same_story(key: StoryKey, candidates: Sequence[tuple[int, StoryKey]]) -> int | None:
-    """The id of the candidate story `key` belongs to, or None for a new story."""
+    """The id of the candidate story `key` belongs to by its words, or None for a new story."""
     if not candidates:
         return None
     if key.headline:

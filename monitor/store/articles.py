@@ -14,7 +14,15 @@ from sqlite_utils import Database
 
 from monitor.models import AlertPayload, Article, ListChange, MatchResult
 from monitor.store.db import Connection, iso, now
-from monitor.stories import StoryKey, same_story
+from monitor.stories import (
+    EVENT_WINDOW,
+    StoryEvent,
+    StoryKey,
+    conflicting,
+    same_event,
+    same_story,
+    story_event,
+)
 
 
 @dataclass(frozen=True)
@@ -131,7 +139,8 @@ class ArticlesStore(Connection):
                 return Recorded((), story_id)
             if story_id is None:
                 window = 0.0 if own_story else story_window
-                story_id = self._story_for(db, key, article.title, moment, window)
+                event = story_event(article, result.events)
+                story_id = self._story_for(db, key, event, article.title, moment, window)
                 db.table("articles").update(article_id, {"story_id": story_id})
             new_alerts = []
             for rule in result.rules:
@@ -194,17 +203,33 @@ class ArticlesStore(Connection):
         return added
 
     def _story_for(
-        self, db: Database, key: StoryKey, title: str, moment: datetime, window: float
+        self,
+        db: Database,
+        key: StoryKey,
+        event: StoryEvent | None,
+        title: str,
+        moment: datetime,
+        window: float,
     ) -> int:
         since = iso(moment - timedelta(seconds=window))
         rows = list(
             db.query(
-                "SELECT id, headline, lead FROM stories WHERE last_seen >= ? ORDER BY id",
+                "SELECT id, headline, lead, event, first_seen FROM stories WHERE last_seen >= ?"
+                " ORDER BY id",
                 [since],
             )
         )
-        candidates = [(r["id"], StoryKey(r["headline"], r["lead"])) for r in rows if window > 0]
+        told = {r["id"]: StoryEvent.from_json(r["event"]) for r in rows}
+        candidates = [
+            (r["id"], StoryKey(r["headline"], r["lead"]))
+            for r in rows
+            if window > 0 and not conflicting(event, told[r["id"]])
+        ]
         story_id = same_story(key, candidates)
+        if story_id is None and window > 0:
+            began = iso(moment - timedelta(seconds=min(window, EVENT_WINDOW)))
+            recent = [(r["id"], told[r["id"]]) for r in rows if r["first_seen"] >= began]
+            story_id = same_event(event, recent)
         if story_id is not None:
             db.execute(
                 "UPDATE stories SET copies = copies + 1, last_seen = ? WHERE id = ?",
@@ -218,6 +243,7 @@ class ArticlesStore(Connection):
                     "headline": key.headline,
                     "lead": key.lead,
                     "title": title,
+                    "event": event.to_json() if event else "",
                     "first_seen": iso(moment),
                     "last_seen": iso(moment),
                     "copies": 1,

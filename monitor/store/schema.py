@@ -195,3 +195,14 @@ def m007_meta(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m008_story_events(db: Database) -> None:
+    db.executescript(
+        """
+        -- What a story says happened, as its first copy told it (monitor/stories.py StoryEvent,
+        -- as JSON; '' for none): copies in other languages join it by this, not by their words.
+        ALTER TABLE stories ADD COLUMN event TEXT NOT NULL DEFAULT '';
+        """
+    )
