@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz, process
 
@@ -89,6 +90,36 @@ class StoryKey:
 def story_key(article: Article) -> StoryKey:
     lead = fold_plain(article.body[: _LEAD_CHARS * 2])[:_LEAD_CHARS]
     return StoryKey(fold_plain(article.title), lead)
+
+
+@dataclass(frozen=True)
+class KnownStory:
+    """A story of the last days, as a new copy is compared with it."""
+
+    id: int
+    key: StoryKey
+    event: StoryEvent | None
+    first_seen: datetime
+
+
+def story_for(
+    key: StoryKey,
+    event: StoryEvent | None,
+    moment: datetime,
+    stories: Sequence[KnownStory],
+    window: float,
+) -> int | None:
+    """The id of the story (of those seen within `window` seconds) an article seen at `moment`
+    is a copy of, or None for a new story: by its words, among those whose event does not tell
+    it apart; else by its event, among those begun within EVENT_WINDOW."""
+    if window <= 0:
+        return None
+    words = [(s.id, s.key) for s in stories if not conflicting(event, s.event)]
+    found = same_story(key, words)
+    if found is None:
+        began = moment - timedelta(seconds=min(window, EVENT_WINDOW))
+        found = same_event(event, [(s.id, s.event) for s in stories if s.first_seen >= began])
+    return found
 
 
 def conflicting(a: StoryEvent | None, b: StoryEvent | None) -> bool:

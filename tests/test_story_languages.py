@@ -124,3 +124,11 @@ def test_copies_join_by_type_parties_and_numbers() -> None:
     # A year is no identifying number.
     dated = story_event(Article("h", "EU adopts 14th package against Russia in 2024"), [eu])
     assert dated is not None and dated.numbers == frozenset({"14"})
+
+
+def test_b_cubed_of_the_story_measure() -> None:
+    from bench.eval_stories import b_cubed
+
+    assert b_cubed([("a", 1), ("a", 1), ("b", 2)]) == (1.0, 1.0)
+    assert b_cubed([("a", 1), ("b", 1)]) == (0.5, 1.0)  # a wrong merge costs precision
+    assert b_cubed([("a", 1), ("a", 2)]) == (1.0, 0.5)  # a split costs recall

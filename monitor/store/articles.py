@@ -14,15 +14,7 @@ from sqlite_utils import Database
 
 from monitor.models import AlertPayload, Article, ListChange, MatchResult
 from monitor.store.db import Connection, iso, now
-from monitor.stories import (
-    EVENT_WINDOW,
-    StoryEvent,
-    StoryKey,
-    conflicting,
-    same_event,
-    same_story,
-    story_event,
-)
+from monitor.stories import KnownStory, StoryEvent, StoryKey, story_event, story_for
 
 
 @dataclass(frozen=True)
@@ -219,17 +211,16 @@ class ArticlesStore(Connection):
                 [since],
             )
         )
-        told = {r["id"]: StoryEvent.from_json(r["event"]) for r in rows}
-        candidates = [
-            (r["id"], StoryKey(r["headline"], r["lead"]))
+        known = [
+            KnownStory(
+                r["id"],
+                StoryKey(r["headline"], r["lead"]),
+                StoryEvent.from_json(r["event"]),
+                datetime.fromisoformat(r["first_seen"]),
+            )
             for r in rows
-            if window > 0 and not conflicting(event, told[r["id"]])
         ]
-        story_id = same_story(key, candidates)
-        if story_id is None and window > 0:
-            began = iso(moment - timedelta(seconds=min(window, EVENT_WINDOW)))
-            recent = [(r["id"], told[r["id"]]) for r in rows if r["first_seen"] >= began]
-            story_id = same_event(event, recent)
+        story_id = story_for(key, event, moment, known, window)
         if story_id is not None:
             db.execute(
                 "UPDATE stories SET copies = copies + 1, last_seen = ? WHERE id = ?",
