@@ -443,13 +443,18 @@ def cmd_alerts(args: argparse.Namespace) -> int:
                 print(json.dumps(alert_record(alert, copies), ensure_ascii=False))
                 continue
             print(format_alert(alert))
-            outlets = ", ".join(sorted({c["source"] for c in copies}))
+            outlets = sorted({c["source"] for c in copies})
             languages = {c["lang"] for c in copies if c["lang"]}
-            also = f"; in {len(languages)} languages" if len(languages) > 1 else ""
             copied = f"{len(copies)} cop{'y' if len(copies) == 1 else 'ies'}"
+            also = (
+                f"; also reported by {len(outlets) - 1} outlet{'s' * (len(outlets) > 2)}"
+                f" in {len(languages)} language{'s' * (len(languages) > 1)}"
+                if len(outlets) > 1
+                else ""
+            )
             print(
                 f"    {alert['created_at']}  {alert['status']}  story #{alert['story_id']}: "
-                f"{copied} ({outlets}){also}"
+                f"{copied} ({', '.join(outlets)}){also}"
             )
     finally:
         store.close()

@@ -3,9 +3,10 @@
 Same article: the same GUID in a source, the same canonical URL, or the same fingerprint (the
 normalised headline and opening text). Same story: another outlet's copy (syndicated wire text,
 a lightly edited headline) within the story window, found by rapidfuzz similarity of the
-normalised headlines and opening texts; or, in any language, the same event (type, imposers and
-targets, all named) reported within EVENT_WINDOW of the story's first copy, with no number in
-the headlines that tells them apart (the 14th package is not the 15th). Headlines alike in
+normalised headlines and opening texts; or, in any language, an event of the same family (new
+measures, relief, response, violation, proposal) by one of the same imposers on one of the same
+targets, reported within EVENT_WINDOW of the story's first copy, with no number in the
+headlines that tells them apart (the 14th package is not the 15th). Headlines alike in
 words but told apart by their events are two stories. When unsure, two stories.
 """
 
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz, process
 
-from monitor.models import Article, Event
+from monitor.models import FAMILY_OF, Article, Event
 from monitor.text.normalize import fold_plain
 
 _LEAD_CHARS = 300
@@ -37,7 +38,8 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 
 @dataclass(frozen=True)
 class StoryEvent:
-    """A story's event as copies in any language tell it alike."""
+    """A story's event as copies in any language tell it alike: outlets differ on the finer
+    type (designation or new measures) and on who else they name, rarely on the family."""
 
     type: str
     imposers: frozenset[str]
@@ -58,11 +60,12 @@ class StoryEvent:
         return cls(kind, frozenset(imposers), frozenset(targets), frozenset(numbers))
 
     def same(self, other: StoryEvent) -> bool:
-        return (self.type, self.imposers, self.targets) == (
-            other.type,
-            other.imposers,
-            other.targets,
-        ) and not (self.numbers and other.numbers and self.numbers.isdisjoint(other.numbers))
+        return (
+            FAMILY_OF[self.type] == FAMILY_OF[other.type]
+            and not self.imposers.isdisjoint(other.imposers)
+            and not self.targets.isdisjoint(other.targets)
+            and not (self.numbers and other.numbers and self.numbers.isdisjoint(other.numbers))
+        )
 
 
 def story_event(article: Article, events: Sequence[Event]) -> StoryEvent | None:

@@ -87,6 +87,9 @@ def test_one_story_in_five_languages_is_one_alert_with_five_copies(
     assert (story["event"]["type"], story["event"]["imposers"]) == ("imposed", ["European Union"])
     alone = {r["story"]["copies"][0]["title"] for r in by_size[:-1]}
     assert alone == {title for _, title, _ in DISTRACTORS}
+    person = run_cli("alerts", "--rules", str(rules), "--state", str(state))
+    assert "5 copies (outlet-0, outlet-1, outlet-2, outlet-3, outlet-4)" in person.stdout
+    assert "also reported by 4 outlets in 5 languages" in person.stdout
     # A later poll, or another outlet's copy tomorrow, raises nothing more.
     again = run_cli("once", "--rules", str(rules), "--state", str(state))
     assert again.returncode == 0, again.stderr
