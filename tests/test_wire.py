@@ -22,6 +22,7 @@ import pytest
 from monitor.models import AlertPayload, Article, Hit
 from monitor.notify.deliver import apprise_send
 from monitor.notify.message import alert_message
+from monitor.pipeline import Pipeline
 from monitor.text.clean import cut
 from tests.conftest import ROOT, free_port
 
@@ -248,3 +249,29 @@ def test_email_shows_every_headline_as_written_and_no_link_of_the_feed(headline:
     view = HTMLView(mail.get_body(("html",)).get_content(), strict=False)  # type: ignore[union-attr]
     assert shown(headline) in "".join(view.visible).splitlines()
     assert view.links and all(urlsplit(link).hostname == "host" for link in view.links)
+
+
+def test_the_event_leads_the_message_in_slack_telegram_and_email(
+    wire: Path, default_pipeline: Pipeline
+) -> None:
+    """What happened and who acts on whom, as the events stage says it, before the headline."""
+    article = Article(
+        "a", "U.S. lifts sanctions on Syria", url="https://news.example/s", source="X", lang="en"
+    )
+    result = default_pipeline.match(article)
+    payload = AlertPayload(article, hits=result.hits, events=result.events)
+    sent = alert_message("sanctions-country", "high", payload, [])
+    lead = "[HIGH] LIFTED · United States → Syria: U.S. lifts sanctions on Syria"
+    assert apprise_send(SLACK, sent) is None
+    [slack] = received(wire)
+    title, _, _ = slack_view(json.loads(str(slack["body"]))["attachments"][0]["title"])
+    assert title == lead
+    assert apprise_send(TELEGRAM, sent) is None
+    [telegram] = [r for r in received(wire) if "sendMessage" in str(r["path"])]
+    visible = "".join(HTMLView(json.loads(str(telegram["body"]))["text"]).visible)
+    assert visible.startswith(lead)
+    import email
+    from email import policy
+
+    [raw] = send_mail(sent)
+    assert email.message_from_string(raw, policy=policy.default)["Subject"] == lead
