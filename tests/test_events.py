@@ -102,6 +102,21 @@ HEADLINES = [
         ["United Kingdom"],
         ["Belarus"],
     ),
+    # An answer without the word sanctions beside it: the country acts before the verb.
+    (
+        "en",
+        "Russia bans 500 Americans from entry over US sanctions",
+        "countered",
+        ["Russia"],
+        ["United States"],
+    ),
+    (
+        "ru",
+        "Россия ответила на 14-й пакет санкций ЕС расширением стоп-листа",
+        "countered",
+        ["Russia"],
+        ["European Union"],
+    ),
     # Ukraine beside another actor is where the war is, not who acts.
     (
         "en",

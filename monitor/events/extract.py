@@ -63,6 +63,7 @@ _MODAL = frozenset(
     {"imposed", "extended", "designation", "export_control", "lifted", "eased", "delisting"}
 )
 _ANSWER_REACH = 25  # characters between an answer cue and the sanctions it answers
+_ANSWERED = frozenset({"imposed", "designation"})  # what a watched country answers with
 _NEAR = 3  # words each side of a cue that modality or negation must be within
 # A word with its vowel signs and other marks (आहे, not आह + े): `re`'s \w stops at them.
 _WORD = regex.compile(r"[\w\p{M}]+")
@@ -148,6 +149,15 @@ def _event(
         actors = [h for h in actors if h.entry != CONTEXT_ACTOR]
     acting = [h for h in actors if h.start < cue.start] or actors
     countries = [h for h in group if h.watchlist == COUNTRIES]
+    # "Russia bans 500 Americans from entry": a word of answering, a watched country before the
+    # verb and no actor before it: the measure is the country's answer.
+    if (
+        kind in _ANSWERED
+        and any(c.entry == "countered" for c in cues)
+        and any(h.start < cue.start for h in countries)
+        and not any(h.start < cue.start for h in actors)
+    ):
+        kind = "countered"
     if kind == "countered" and countries:
         # The watched country answers the sanctioning actors, wherever the language puts them.
         imposers = _entries(countries)
