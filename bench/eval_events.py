@@ -12,7 +12,6 @@ Then the stage's share of `match`'s time on the benchmark corpus (bench/bench_ma
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import Counter, defaultdict
@@ -23,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.texts import labelled_texts  # noqa: E402
 from monitor.config import load_config  # noqa: E402
 from monitor.events import events_of  # noqa: E402
 from monitor.models import FAMILY_OF, Article, Event  # noqa: E402
@@ -74,18 +74,10 @@ def labelled(texts: Path | None) -> list[tuple[Article, dict[str, object]]]:
         for c in written_cases()
         if c.get("alert") and c.get("event")
     ]
-    if texts is None:
-        return out
-    for path in sorted(WEB.glob("*.jsonl")):
-        copy = texts / path.name
-        if not copy.exists():
-            continue
-        bodies = {r["id"]: r for r in map(json.loads, copy.read_text().splitlines()) if r}
-        for label in map(json.loads, path.read_text().splitlines()):
-            text = bodies.get(label["id"])
-            if label.get("event") and text:
-                article = Article(label["id"], text["title"], text["body"], lang=label["lang"])
-                out.append((article, label["event"]))
+    for label, text in labelled_texts(WEB, texts):
+        if label.get("event"):
+            article = Article(label["id"], text["title"], text["body"], lang=label["lang"])
+            out.append((article, label["event"]))
     return out
 
 

@@ -13,7 +13,6 @@ fires no rule raises no alert and joins no story: it counts as a story of its ow
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.texts import labelled_texts  # noqa: E402
 from monitor.config import load_config  # noqa: E402
 from monitor.models import Article  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
@@ -32,15 +32,7 @@ LABELS = ROOT / "tests" / "fixtures" / "stories"
 
 def grouped(pipeline: Pipeline, texts: Path) -> list[tuple[dict[str, str], int, bool]]:
     """(label, story found, alerted) of every labelled article whose text is in `texts`."""
-    items = []
-    for path in sorted(LABELS.glob("*.jsonl")):
-        copy = texts / path.name
-        if not copy.exists():
-            continue
-        bodies = {r["id"]: r for r in map(json.loads, copy.read_text().splitlines()) if r}
-        for label in map(json.loads, path.read_text().splitlines()):
-            if label["id"] in bodies:
-                items.append((label, bodies[label["id"]]))
+    items = labelled_texts(LABELS, texts)
     items.sort(key=lambda x: (x[0].get("published") or "", x[0]["id"]))
     window = pipeline.config.settings.story_window
     known: list[KnownStory] = []

@@ -12,7 +12,6 @@ stay outside the repository: give their folder with --texts, one <code>.jsonl pe
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.texts import labelled_texts  # noqa: E402
 from monitor.config.builtin import language_codes, written_aliases  # noqa: E402
 from monitor.config.load import load_config  # noqa: E402
 from monitor.models import Article, Event  # noqa: E402
@@ -34,14 +34,8 @@ def real_articles(texts: Path | None) -> list[dict[str, object]]:
     records: list[dict[str, object]] = []
     if shared_available():
         records += devset(SHARED_FIXTURES / "feeds")
-    for labels in sorted((ROOT / "tests/fixtures/devset/web").glob("*.jsonl")):
-        copy = texts / labels.name if texts else None
-        if copy is None or not copy.exists():
-            continue
-        by_id = {r["id"]: r for r in map(json.loads, copy.read_text(encoding="utf-8").splitlines())}
-        for label in map(json.loads, labels.read_text(encoding="utf-8").splitlines()):
-            if label["id"] in by_id:
-                records.append({**by_id[label["id"]], **label})
+    for label, text in labelled_texts(ROOT / "tests/fixtures/devset/web", texts):
+        records.append({**text, **label})
     return records
 
 
