@@ -566,15 +566,13 @@ class Checker:
             )
             return tuple(built)
 
-        places = (
-            {
-                e.name
-                for name in ("countries", "sanctioning_actors")
-                for e in watchlists[name].entries
-            }
-            if {"countries", "sanctioning_actors"} <= set(watchlists)
-            else set()
-        )
+        # What imposers and targets may name: the places of the built-in watchlists (none to
+        # check against where `builtin: false` left them out).
+        places = {
+            e.name
+            for name in ("countries", "sanctioning_actors")
+            for e in (watchlists[name].entries if name in watchlists else ())
+        }
 
         return Rule(
             name=self.string(m.get("name"), (*path, "name")),
