@@ -1,12 +1,12 @@
 """What happened, and who sanctions whom: events from an article's hits. Pure: no I/O.
 
-A sentence with a sanctions word is an event's place. Its type is said by the cue nearest that
-word (the `event_cues` watchlist: each language's verbs and nouns of imposing, lifting,
-designating...), unless a word of negation just before the cue denies it; a word of modality
-around it (could, plans) makes new measures or relief a proposal. Without a cue, the sanctions
-word says it (export controls, evasion) or new measures are meant. Roles come from the other
-hits of the sentence: sanctioning actors act, watched countries and listed names are aimed at,
-and in an answer to sanctions the watched country acts on the actors.
+A sentence with a sanctions word is an event's place. Its type is said by the most specific cue
+of the sentence (the `event_cues` watchlist: each language's verbs and nouns of imposing,
+lifting, designating...), unless a word of negation just before the cue denies it; a word of
+modality around it (could, plans) makes new measures or relief a proposal. Without a cue, the
+sanctions word says it (export controls, evasion) or new measures are meant. Roles come from
+the other hits of the sentence: sanctioning actors act, watched countries and listed names are
+aimed at, and in an answer to sanctions the watched country acts on the actors.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ TERMS = "sanctions_terms"
 ACTORS = "sanctioning_actors"
 COUNTRIES = "countries"
 
-CONTEXT_ACTOR = "Ukraine"
+CONTEXT_ACTOR = "Ukraine"  # beside another actor, the war's place, not an imposer
 # Agencies act for their jurisdiction.
 ACTS_FOR = {
     "OFAC": "United States",
