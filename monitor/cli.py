@@ -11,7 +11,6 @@ import asyncio
 import dataclasses
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,7 @@ from monitor.config.builtin import (
     shown,
     written_aliases,
 )
+from monitor.config.check import seconds_of
 from monitor.config.schema import rules_schema
 from monitor.cycle import Cycle
 from monitor.daemon import Daemon, run_once
@@ -463,9 +463,8 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 def _since(value: str) -> datetime:
     """A time (ISO 8601, UTC unless it says) or an age (30m, 6h, 2d) before now."""
-    age = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd])", value.strip())
-    if age:
-        seconds = float(age.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[age.group(2)]
+    seconds = seconds_of(value)
+    if seconds is not None:
         return datetime.now(UTC) - timedelta(seconds=seconds)
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))

@@ -39,6 +39,14 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def seconds_of(text: str) -> float | None:
+    """A duration with its unit (30s, 15m, 6h, 1d) in seconds; None for anything else."""
+    m = _DURATION.match(text)
+    return float(m.group(1)) * _UNITS[m.group(2)] if m and m.group(2) else None
+
+
 # The keys each part of rules.yaml accepts: the validator and the JSON Schema (`schema`) both
 # read them from here.
 TOP_KEYS = frozenset({"settings", "builtin", "sources", "watchlists", "rules", "notify"})

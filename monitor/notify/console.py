@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from monitor.models import AlertPayload
-from monitor.notify.message import named_entries
+from monitor.notify.message import event_lead, named_entries
 from monitor.store import Store
 
 
@@ -14,9 +14,9 @@ def format_alert(alert: dict[str, Any]) -> str:
     payload = AlertPayload.from_json(alert["payload"])
     article = payload.article
     where = " · ".join(filter(None, [article.source, article.lang]))
-    event = f"{payload.events[0].summary(upper=True)}: " if payload.events else ""
+    lead = event_lead(payload)
     lines = [
-        f"ALERT [{alert['severity']}] {alert['rule']}: {event}{article.title or alert['title']}",
+        f"ALERT [{alert['severity']}] {alert['rule']}: {lead}{article.title or alert['title']}",
         f"    {where}  {article.url or ''}".rstrip(),
         f"    {named_entries(payload.hits)}",
     ]

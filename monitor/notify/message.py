@@ -16,7 +16,14 @@ from monitor.notify.render import Message, Paragraph, Span, safe_url
 from monitor.store.outbox import Delivery
 from monitor.text.clean import cut
 
-__all__ = ["DEFAULT_TEMPLATE", "Message", "alert_message", "digest_messages", "named_entries"]
+__all__ = [
+    "DEFAULT_TEMPLATE",
+    "Message",
+    "alert_message",
+    "digest_messages",
+    "event_lead",
+    "named_entries",
+]
 
 _SNIPPET = 100  # characters of context on each side of the first matched words
 _HEADLINE = 1000  # a headline longer than this is cut at a word (Telegram takes 4,096 in all)
@@ -69,9 +76,13 @@ def alert_message(
         for p in template.split("\n\n")
         if not template_fields(p) or any(_text(values[f]) for f in template_fields(p))
     )
-    # The title leads with what happened: `[HIGH] LIFTED · United States → Syria: U.S. lifts...`
-    lead = f"{event.summary(upper=True)}: " if event else ""
-    return Message(f"[{severity.upper()}] {lead}{cut(headline, 240)}", paragraphs)
+    return Message(f"[{severity.upper()}] {event_lead(payload)}{cut(headline, 240)}", paragraphs)
+
+
+def event_lead(payload: AlertPayload) -> str:
+    """What happened, before a headline: `LIFTED · United States → Syria: `; none without an
+    event."""
+    return f"{payload.events[0].summary(upper=True)}: " if payload.events else ""
 
 
 def _text(spans: Sequence[Span]) -> str:
@@ -180,8 +191,7 @@ def digest_messages(
         article = alert.payload.article
         headline = cut(" ".join((article.title or "(no headline)").split()), 300)
         url = safe_url(article.url)
-        events = alert.payload.events
-        lead = f"{events[0].summary(upper=True)}: " if events else ""
+        lead = event_lead(alert.payload)
         line = (Span(f"- {lead}"), Span(headline, url=url), Span(f" ({alert.rule})"))
         # Services count what the reader sees, which the plain text is (and a line end).
         size = len(Message("", (Paragraph(line),)).plain()) + 1

@@ -153,7 +153,7 @@ def _close_group(
                     h
                     for p, hs in by_place.items()
                     for h in hs
-                    if _is_near(p, field, where, rule.within)
+                    if _is_near(p, field, where, int(rule.within or 0))
                 ]
             if len({h.entry for h in near}) < count:
                 break
@@ -163,10 +163,8 @@ def _close_group(
     return None
 
 
-def _is_near(place: tuple[Field, int], field: Field, where: int, within: int | str | None) -> bool:
-    if place[0] != field:
-        return False
-    return place[1] == where if within == "sentence" else abs(place[1] - where) <= int(within or 0)
+def _is_near(place: tuple[Field, int], field: Field, where: int, words: int) -> bool:
+    return place[0] == field and abs(place[1] - where) <= words
 
 
 def _selected(rule: Rule, event: Event) -> bool:
