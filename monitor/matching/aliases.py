@@ -35,15 +35,12 @@ class Alias:
     ref: ListRef | None = None
     weak: bool = False  # needs other evidence in its sentence (see Matcher)
     origin: str = ""  # FILE:LINE where it is written
+    # What a case-sensitive alias must find, letter for letter, in the original text.
+    letters: str = ""
 
     def __reduce__(self) -> tuple[type[Alias], tuple[object, ...]]:
         # A plain tuple pickles several times faster than a slotted dataclass's state.
         return Alias, tuple(getattr(self, f) for f in self.__slots__)
-
-    @property
-    def letters(self) -> str:
-        """What a case-sensitive alias must find, letter for letter, in the original text."""
-        return "".join(ch for ch in self.written.strip("*") if ch.isalnum())
 
 
 def compile_aliases(watchlists: Iterable[Watchlist]) -> list[Alias]:
@@ -87,6 +84,7 @@ def _compile(id: int, wl: Watchlist, entry: Entry, spec: AliasSpec, exclude: boo
             regex=regex_lib.compile(spec.text, flags),
             ref=entry.ref,
             origin=spec.origin,
+            letters=_letters(spec.text),
         )
     core = spec.text.strip()
     norm = fold_plain(core.strip("*"))
@@ -122,7 +120,12 @@ def _compile(id: int, wl: Watchlist, entry: Entry, spec: AliasSpec, exclude: boo
         ref=entry.ref,
         weak=spec.weak,
         origin=spec.origin,
+        letters=_letters(spec.text),
     )
+
+
+def _letters(written: str) -> str:
+    return "".join(ch for ch in written.strip("*") if ch.isalnum())
 
 
 # Arabic clitics written onto the next word: and, so, with/by, to/for, like, the (normalised).

@@ -76,10 +76,20 @@ class Matcher:
             if a.exclude
         ]
         hits = []
+        # The best score each entry has been found with on a span: another alias of the entry on
+        # that span (Росси* and Россия) adds nothing and is not checked again.
+        found_on: dict[tuple[str, str, int, int], float] = {}
         for alias, start, end, score in found:
             if alias.exclude:
                 continue
+            # Most case-sensitive aliases are abbreviations spelt like a common word ("UN" and
+            # French "un"): letters missing from the whole text need no closer look.
+            if alias.case and alias.letters not in text and " " not in alias.norm:
+                continue
             start, end = _whole_words(folded.text, alias, start, end)
+            place = (alias.watchlist, alias.entry, start, end)
+            if found_on.get(place, -1.0) >= score:
+                continue
             if vetoes and any(
                 v[:2] == (alias.watchlist, alias.entry) and v[2] <= start and end <= v[3]
                 for v in vetoes
@@ -93,6 +103,7 @@ class Matcher:
             if alias.langs and (code := lang()) and not same_language(code, alias.langs):
                 continue
             hits.append(_hit(alias, text, field, o_start, o_end, score))
+            found_on[place] = score
         hits.extend(self._regex_hits(text, field, lang))
         return self._confirmed(text, _without_overlaps(hits))
 

@@ -159,6 +159,8 @@ class Folded:
         return _map(self.folding, n) if self.folding else n
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
+        if not self.folding and self._spacing == ():
+            return start, end  # every character folded to one, no run of spaces: the same
         span = self._spans.get((start, end))
         if span is None:
             span = self.original_start(start), self.original_start(max(end - 1, start)) + 1
@@ -167,13 +169,15 @@ class Folded:
 
 
 _SPACES = re.compile(r"  +")
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # emoji and others beyond the list table
 
 
 def fold(text: str) -> Folded:
     """Normalise `text` for matching: words separated by exactly one space."""
     table, bmp, marked = _tables()
-    folded = text.translate(marked if _ASTRAL.search(text) else bmp)
+    # Beyond the Basic Multilingual Plane (emoji, and a few letters), the table of every
+    # character: a text has such characters if UTF-16 needs more than two bytes a character.
+    astral = len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
+    folded = text.translate(marked if astral else bmp)
     folding: Segments = ()
     if _MARK in folded:
         folded, folding = _expand_marks(text, folded, table)

@@ -10,7 +10,12 @@ from functools import cached_property, lru_cache
 # A sentence ends at . ! ? and the full stops of other scripts (CJK 。, Arabic ؟, Urdu ۔, Devanagari
 # । ॥, Armenian ։, Ethiopic ። and its two-dot form ፡፡, Burmese ။, Khmer ។ ៕, Tibetan ། ༎), or at
 # a line break. A period after a single letter or a common abbreviation (U.S., Mr.) does not.
-_END = re.compile(r"[.!?]+[\"'”’»)]*\s+|[。！？؟۔।॥։።။។៕།༎]+|፡፡|\n\s*")
+# The stop comes first, as one class, so that the search skips in C to where one is: an alternation
+# of classes is tried at every character (five times slower).
+_END = re.compile(
+    r"[.!?。！？؟۔।॥։።။។៕།༎፡\n]"
+    r"(?:(?<=[.!?])[.!?]*[\"'”’»)]*\s+|(?<=[。！？؟۔।॥։።။។៕།༎])[。！？؟۔।॥։።။។៕།༎]*|(?<=፡)፡|(?<=\n)\s*)"
+)
 _LAST_WORD = re.compile(r"\w*$")
 _ABBREVIATIONS = frozenset(
     "mr ms mrs dr st jr sr no vs jan feb mar apr jun jul aug sep sept oct nov dec gen col gov "
