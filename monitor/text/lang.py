@@ -18,10 +18,12 @@ from functools import cache
 from pathlib import Path
 
 import ahocorasick_rs
+import numpy as np
 import regex
 import yaml
 
 from monitor import cached
+from monitor.text.charmap import CharMap, code_points
 
 LANGUAGES = Path(__file__).resolve().parents[1] / "languages"  # the built-in language files
 # A word with its vowel signs and other marks (आहे, not आह + े): `re`'s \w stops at them.
@@ -99,8 +101,10 @@ def _guess(sample: str) -> tuple[str | None, bool]:
     Every count is made in C (translate, sets, the automaton): this runs on most articles."""
     tables = _tables()
     lowered = sample.lower()
-    codes = lowered[:500].translate(tables.scripts)  # the script of most letters: 500 tell
-    scripts = {tables.names[c]: codes.count(c) for c in set(codes) if c in tables.names}
+    # The script of most letters: 500 tell. Beyond the Basic Multilingual Plane, none counts.
+    points = np.minimum(code_points(lowered[:500]), 0xFFFF)
+    counts = np.bincount(tables.scripts[points], minlength=len(tables.names))
+    scripts = {tables.names[i]: int(n) for i, n in enumerate(counts.tolist()) if i and n}
     if not scripts:
         return None, False
     script = max(scripts, key=scripts.__getitem__)
@@ -110,7 +114,7 @@ def _guess(sample: str) -> tuple[str | None, bool]:
     if len(candidates) <= 1:
         return (candidates[0].code if candidates else None), True
     said: Counter[str] = Counter()
-    words = f" {lowered.translate(tables.spaces)} "
+    words = f" {tables.spaces(lowered)} "
     for index, n in Counter(i for i, _, _ in _SPEAKERS.find(words)).items():
         for code in _SPEAKERS.codes[index]:
             said[code] += n
@@ -141,34 +145,33 @@ def _guess(sample: str) -> tuple[str | None, bool]:
 
 @dataclass(frozen=True)
 class _Tables:
-    """`str.translate` tables over the Basic Multilingual Plane: each letter to a character
-    below U+0100 standing for its script (others dropped; a string of such characters is the
-    cheapest to take apart), and every separator (punctuation, symbols, spaces, controls) to a
-    space."""
+    """For each character of the Basic Multilingual Plane the number of its script (0: not a
+    letter), counted in one pass; and every separator (punctuation, symbols, spaces, controls)
+    to a space."""
 
-    scripts: list[str | None]
-    names: dict[str, str]  # the character standing for a script -> the script
-    spaces: list[str]
+    scripts: np.ndarray
+    names: tuple[str, ...]  # the script of each number; names[0] is for the non-letters
+    spaces: CharMap
 
 
 @cache
 def _tables() -> _Tables:
     key = f"{cached.code_digest()} {unicodedata.unidata_version}"
     found = cached.load(cached.user_folder(), "scripts.cache", key)
-    if isinstance(found, _Tables):
-        return found
-    scripts: list[str | None] = [None] * 0x10000
-    spaces = [chr(cp) for cp in range(0x10000)]
-    marks: dict[str, str] = {}  # script -> its private-use character
-    for cp in range(0x10000):
-        ch = chr(cp)
-        if ch.isalpha():
-            scripts[cp] = marks.setdefault(script_of(ch), chr(1 + len(marks)))
-        elif unicodedata.category(ch)[0] in "PSZC":
-            spaces[cp] = " "
-    tables = _Tables(scripts, {c: s for s, c in marks.items()}, spaces)
-    cached.save(cached.user_folder(), "scripts.cache", key, tables)
-    return tables
+    if not (isinstance(found, tuple) and len(found) == 3):  # our own file, written below
+        scripts = np.zeros(0x10000, dtype=np.uint8)
+        numbers: dict[str, int] = {"": 0}
+        separators: dict[int, str] = {}
+        for cp in range(0x10000):
+            ch = chr(cp)
+            if ch.isalpha():
+                scripts[cp] = numbers.setdefault(script_of(ch), len(numbers))
+            elif unicodedata.category(ch)[0] in "PSZC":
+                separators[cp] = " "
+        found = scripts, tuple(numbers), separators
+        cached.save(cached.user_folder(), "scripts.cache", key, found)
+    scripts, names, separators = found
+    return _Tables(scripts, names, CharMap(separators))
 
 
 class _Speakers:

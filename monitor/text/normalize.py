@@ -15,6 +15,7 @@ from bisect import bisect_right
 from functools import cache
 
 from monitor import cached
+from monitor.text.charmap import CharMap
 
 # Combining marks that are spelling variants, not letters: dropped after NFKD.
 _DROP_MARKS = (
@@ -74,30 +75,25 @@ def fold_char(c: str) -> str:
 
 
 # Characters that fold to other than one character are first folded to this marker, so that one
-# `translate` and one `in` tell whether a text needs the slower, offset-keeping path.
+# map and one `in` tell whether a text needs the slower, offset-keeping path.
 _MARK = "\ue000"
 
 
-Tables = tuple[dict[int, str], list[str], dict[int, str]]
-
-
 @cache
-def _tables() -> Tables:
-    """The fold of every character that changes; the same one-for-one with irregular characters
-    marked, as a list over the Basic Multilingual Plane (`str.translate` indexes a list twice as
-    fast as it looks up a dict) and as a dict for the rest. Read from the cache folder while the
-    program and its Unicode version are the same: building them takes most of a second."""
+def _tables() -> tuple[dict[int, str], CharMap]:
+    """The fold of every character that changes, and the map of every character to its fold,
+    with the irregular ones marked. The first is read from the cache folder while the program
+    and its Unicode version are the same: building it takes most of a second."""
     key = f"{cached.code_digest()} {unicodedata.unidata_version}"
     folder = cached.user_folder()
-    found = cached.load(folder, "fold.cache", key)
-    if isinstance(found, tuple):
-        return found  # our own file, written below
-    tables = _build_tables()
-    cached.save(folder, "fold.cache", key, tables)
-    return tables
+    table = cached.load(folder, "fold.cache", key)
+    if not isinstance(table, dict):  # our own file, written below
+        table = _build_table()
+        cached.save(folder, "fold.cache", key, table)
+    return table, CharMap({k: (v if len(v) == 1 else _MARK) for k, v in table.items()})
 
 
-def _build_tables() -> Tables:
+def _build_table() -> dict[int, str]:
     table: dict[int, str] = {}
     cp = 0
     while cp < _TABLE_END:
@@ -111,12 +107,7 @@ def _build_tables() -> Tables:
             table[cp] = folded
         cp += 1
     table[ord(_MARK)] = " "  # private use: never a letter in news text
-    marked = {k: (v if len(v) == 1 else _MARK) for k, v in table.items()}
-    bmp = [chr(cp) for cp in range(0x10000)]
-    for cp, folded in marked.items():
-        if cp < 0x10000:
-            bmp[cp] = folded
-    return table, bmp, marked
+    return table
 
 
 Segments = tuple[tuple[int, int, bool], ...]  # (normalised start, original start, 1:1?)
@@ -173,11 +164,8 @@ _SPACES = re.compile(r"  +")
 
 def fold(text: str) -> Folded:
     """Normalise `text` for matching: words separated by exactly one space."""
-    table, bmp, marked = _tables()
-    # Beyond the Basic Multilingual Plane (emoji, and a few letters), the table of every
-    # character: a text has such characters if UTF-16 needs more than two bytes a character.
-    astral = len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
-    folded = text.translate(marked if astral else bmp)
+    table, marked = _tables()
+    folded = marked(text)
     folding: Segments = ()
     if _MARK in folded:
         folded, folding = _expand_marks(text, folded, table)
