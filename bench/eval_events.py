@@ -134,6 +134,8 @@ def main() -> None:
             groups[f"lang {result[0].lang}"].append(result)
     for name in sorted(groups, key=lambda k: (k.startswith("lang"), -len(groups[k]), k)):
         print(score(groups[name]).line(name))
+    for name, real in (("written", False), ("real", True)):
+        print(score(r for r in results if ("-web-" in r[0].id) == real).line(name))
     print(score(results).line("all"))
     wrong = Counter(
         (str(label["type"]), got.type if got else "none")
