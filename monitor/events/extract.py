@@ -123,7 +123,13 @@ def _event(
     ]
     denied = len(cues) < sum(h.watchlist == CUES for h in group)
     if cues:
-        cue = min(cues, key=lambda h: (_rank(h, terms), _distance(h, terms)))
+        first_party = min(
+            (h for h in group if h.watchlist in (ACTORS, COUNTRIES)),
+            key=lambda h: h.start,
+            default=None,
+        )
+        acted = first_party is not None and first_party.watchlist == ACTORS
+        cue = min(cues, key=lambda h: (_rank(h, terms, acted), _distance(h, terms)))
         kind = cue.entry
     elif denied:
         return None  # "will not lift the sanctions": nothing happened
@@ -169,12 +175,18 @@ def _event(
     return Event(kind, imposers, targets, cue.alias, cue.text, cue.field, cue.start, cue.end)
 
 
-def _rank(cue: Hit, terms: Sequence[Hit]) -> float:
+def _rank(cue: Hit, terms: Sequence[Hit], acted: bool) -> float:
     """The cue's place in _PRIORITY; an answer to sanctions ("counter-sanctions", "in response
     to the sanctions", "у відповідь на санкції") is no mere reason: it ranks before the
-    designations and new measures it answers with ("counter-sanctions on 40 officials")."""
+    designations and new measures it answers with ("counter-sanctions on 40 officials"). After
+    the sanctions word, where a sanctioning actor opens the sentence, it is the reason for them
+    ("the EU adopted sanctions against Russia in response to the invasion"); where the watched
+    country does, its answer ("ロシアは欧米の制裁への対抗措置として").
+    """
     if cue.entry == "countered" and _distance(cue, terms) <= _ANSWER_REACH:
-        return _PRIORITY.index("designation") - 0.5
+        after = all(cue.start >= t.end for t in terms if _distance(cue, [t]) <= _ANSWER_REACH)
+        if not (after and acted):
+            return _PRIORITY.index("designation") - 0.5
     return _PRIORITY.index(cue.entry)
 
 
