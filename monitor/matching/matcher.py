@@ -79,6 +79,9 @@ class Matcher:
         # The best score each entry has been found with on a span: another alias of the entry on
         # that span (Росси* and Россия) adds nothing and is not checked again.
         found_on: dict[tuple[str, str, int, int], float] = {}
+        # Aliases for any language first: where one has found its entry, the same form written
+        # for a few languages (Putin* in five Slavic files) needs no language guess.
+        found.sort(key=_limited)
         for alias, start, end, score in found:
             if alias.exclude:
                 continue
@@ -175,6 +178,10 @@ class Matcher:
                 # text: this field goes without it, the poll goes on.
                 log.warning("regex alias %r of %s gave up on a text", alias.written, alias.entry)
         return hits
+
+
+def _limited(candidate: Candidate) -> bool:
+    return bool(candidate[0].langs)
 
 
 def _verify_window(tokens: list[str], offset: int, at: int, anchor: Anchor) -> Candidate | None:
