@@ -6,7 +6,8 @@ a lightly edited headline) within the story window, found by rapidfuzz similarit
 normalised headlines and opening texts; or, in any language, an event of the same family (new
 measures, relief, response, violation, proposal) by one of the same imposers on one of the same
 targets, reported within EVENT_WINDOW of the story's first copy, with no number in the
-headlines that tells them apart (the 14th package is not the 15th). Headlines alike in
+headlines that tells them apart (the 14th package is not the 15th); an agreement and the
+decision, which outlets of one day tell either way, join where both headlines number it. Headlines alike in
 words but told apart by their events are two stories. When unsure, two stories.
 """
 
@@ -61,11 +62,26 @@ class StoryEvent:
 
     def same(self, other: StoryEvent) -> bool:
         return (
-            FAMILY_OF[self.type] == FAMILY_OF[other.type]
+            self._alike(other)
             and not self.imposers.isdisjoint(other.imposers)
             and not self.targets.isdisjoint(other.targets)
             and not (self.numbers and other.numbers and self.numbers.isdisjoint(other.numbers))
         )
+
+
+    def _alike(self, other: StoryEvent) -> bool:
+        """The same family; or a decision and its agreement, which outlets of the same day tell
+        one as adopted and the other as agreed, when a number in both headlines names it ("16th
+        package")."""
+        families = {FAMILY_OF[self.type], FAMILY_OF[other.type]}
+        return len(families) == 1 or (
+            "proposal" in families
+            and bool(families & _DECIDED)
+            and not self.numbers.isdisjoint(other.numbers)
+        )
+
+
+_DECIDED = frozenset({"new_measures", "relief"})
 
 
 def story_event(article: Article, events: Sequence[Event]) -> StoryEvent | None:

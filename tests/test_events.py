@@ -134,6 +134,44 @@ HEADLINES = [
     ),
     ("de", "USA heben Sanktionen gegen Syrien auf", "lifted", ["United States"], ["Syria"]),
     ("ru", "Россия ввела ответные санкции против Японии", "countered", ["Russia"], ["Japan"]),
+    # Agreed is not yet adopted; the Commission only proposes; an ordinal's period ends no
+    # sentence.
+    (
+        "en",
+        "EU ambassadors agree on a new sanctions package against Russia",
+        "proposal",
+        ["European Union"],
+        ["Russia"],
+    ),
+    (
+        "de",
+        "EU-Staaten einigen sich auf 14. Sanktionspaket gegen Russland",
+        "proposal",
+        ["European Union"],
+        ["Russia"],
+    ),
+    (
+        "de",
+        "Die Europäische Kommission legt ein neues Sanktionspaket gegen Russland vor",
+        "proposal",
+        ["European Union"],
+        ["Russia"],
+    ),
+    (
+        "en",
+        "The European Commission presents new sanctions against Iran",
+        "proposal",
+        ["European Union"],
+        ["Iran"],
+    ),
+    # An answer cue after the sanctions, in a sentence the actor opens: the reason for them.
+    (
+        "ro",
+        "Uniunea Europeană a adoptat sancţiuni împotriva Rusiei ca răspuns la invadarea Ucrainei",
+        "imposed",
+        ["European Union"],
+        ["Russia"],
+    ),
 ]
 
 

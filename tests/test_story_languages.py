@@ -129,6 +129,25 @@ def test_copies_join_by_type_parties_and_numbers() -> None:
     assert dated is not None and dated.numbers == frozenset({"14"})
 
 
+def test_an_agreement_joins_its_decision_only_by_a_number_in_both_headlines() -> None:
+    agreed = event("proposal", ("European Union",), ("Russia",))
+    adopted = event("imposed", ("European Union",), ("Russia",))
+    told_agreed = story_event(Article("a", "EU ambassadors agree on 16th package"), [agreed])
+    told_adopted = story_event(Article("b", "ЕС утвердил 16-й пакет санкций"), [adopted])
+    assert told_agreed is not None and told_adopted is not None
+    assert told_agreed.same(told_adopted)
+    # The next package's proposal, or a threat with no number: another story.
+    next_one = story_event(Article("c", "Commission proposes 17th package"), [agreed])
+    threat = story_event(Article("d", "EU threatens new sanctions on Russia"), [agreed])
+    unnumbered = story_event(Article("e", "EU adopts new sanctions on Russia"), [adopted])
+    assert next_one is not None and not next_one.same(told_adopted)
+    assert threat is not None and unnumbered is not None and not threat.same(unnumbered)
+    # An answer is no decision of the one answered.
+    answer = event("countered", ("Russia",), ("European Union",))
+    told_answer = story_event(Article("f", "Russia answers the 16th package"), [answer])
+    assert told_answer is not None and not told_agreed.same(told_answer)
+
+
 def test_b_cubed_of_the_story_measure() -> None:
     from bench.eval_stories import b_cubed
 

@@ -33,7 +33,9 @@ ACTS_FOR = {
     "Treasury Department": "United States",
     "Bureau of Industry and Security": "United States",
     "OFSI": "United Kingdom",
+    "European Commission": "European Union",
 }
+PROPOSER = "European Commission"  # what it puts forward, the Council has yet to adopt
 # A sanctions concept that says the type by itself, where no cue does.
 TERM_TYPES = {
     "export controls": "export_control",
@@ -62,6 +64,8 @@ _PRIORITY = (
 _MODAL = frozenset(
     {"imposed", "extended", "designation", "export_control", "lifted", "eased", "delisting"}
 )
+# New measures the Commission can only put forward.
+_PROPOSED = frozenset({"imposed", "extended", "designation", "export_control"})
 _ANSWER_REACH = 25  # characters between an answer cue and the sanctions it answers
 _ANSWERED = frozenset({"imposed", "designation"})  # what a watched country answers with
 _NEAR = 3  # words each side of a cue that modality or negation must be within
@@ -154,6 +158,8 @@ def _event(
         # one more imposer; alone, it may be (its own sanctions).
         actors = [h for h in actors if h.entry != CONTEXT_ACTOR]
     acting = [h for h in actors if h.start < cue.start] or actors
+    if kind in _PROPOSED and acting and acting[0].entry == PROPOSER:
+        kind = "proposal"  # "the Commission presented a 19th package": not adopted yet
     countries = [h for h in group if h.watchlist == COUNTRIES]
     # "Russia bans 500 Americans from entry": a word of answering, a watched country before the
     # verb and no actor before it: the measure is the country's answer.

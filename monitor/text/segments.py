@@ -61,4 +61,6 @@ def _ends_sentence(m: re.Match[str], text: str) -> bool:
         return False  # "15. yaptırım paketi", "e.g. sanctions": a sentence starts with a capital
     before = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
     word = before.group() if before else ""
+    if word.isdigit() and len(word) <= 3:
+        return False  # an ordinal ("14. Sanktionspaket", "24. února"), not the end of a count
     return not (len(word) == 1 and word.isalpha()) and word.lower() not in _ABBREVIATIONS
