@@ -7,8 +7,9 @@ normalised headlines and opening texts; or, in any language, an event of the sam
 measures, relief, response, violation, proposal) by one of the same imposers on one of the same
 targets, reported within EVENT_WINDOW of the story's first copy, with no number in the
 headlines that tells them apart (the 14th package is not the 15th); an agreement and the
-decision, which outlets of one day tell either way, join where both headlines number it. Headlines alike in
-words but told apart by their events are two stories. When unsure, two stories.
+decision, which outlets of one day tell either way, join where both headlines number it.
+Headlines alike in words but told apart by their events are two stories. When unsure, two
+stories.
 """
 
 from __future__ import annotations
@@ -67,7 +68,6 @@ class StoryEvent:
             and not self.targets.isdisjoint(other.targets)
             and not (self.numbers and other.numbers and self.numbers.isdisjoint(other.numbers))
         )
-
 
     def _alike(self, other: StoryEvent) -> bool:
         """The same family; or a decision and its agreement, which outlets of the same day tell
