@@ -164,6 +164,13 @@ HEADLINES = [
         ["European Union"],
         ["Iran"],
     ),
+    (
+        "en",
+        "Brussels: the European Commission unveils new sanctions against Iran",
+        "proposal",
+        ["European Union"],
+        ["Iran"],
+    ),
     # An answer cue after the sanctions, in a sentence the actor opens: the reason for them.
     (
         "ro",

@@ -158,7 +158,7 @@ def _event(
         # one more imposer; alone, it may be (its own sanctions).
         actors = [h for h in actors if h.entry != CONTEXT_ACTOR]
     acting = [h for h in actors if h.start < cue.start] or actors
-    if kind in _PROPOSED and acting and acting[0].entry == PROPOSER:
+    if kind in _PROPOSED and any(h.entry == PROPOSER for h in acting):
         kind = "proposal"  # "the Commission presented a 19th package": not adopted yet
     countries = [h for h in group if h.watchlist == COUNTRIES]
     # "Russia bans 500 Americans from entry": a word of answering, a watched country before the
