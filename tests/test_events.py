@@ -384,3 +384,17 @@ def test_each_original_language_says_what_happened(default_pipeline: Pipeline, c
     assert sum(right) >= 0.7 * len(cases), [
         c["id"] for c, ok in zip(cases, right, strict=True) if not ok
     ]
+
+
+def test_a_headlines_new_sanctions_are_the_designations_its_body_names(
+    default_pipeline: Pipeline,
+) -> None:
+    body = "The Treasury sanctioned six companies and two individuals in Iran's oil trade."
+    us = default_pipeline.match(Article("u", "New US sanctions on Iran", body, lang="en"))
+    assert [(e.type, e.imposers, e.field) for e in us.events][:1] == [
+        ("designation", ("United States",), "body")
+    ]
+    # A package's body lists names too, but the event is the package.
+    eu_body = "The EU sanctioned 60 individuals and 40 companies in Russia's military industry."
+    eu = default_pipeline.match(Article("e", "New EU sanctions on Russia", eu_body, lang="en"))
+    assert eu.events[0].type == "imposed" and eu.events[0].field == "title"

@@ -12,6 +12,7 @@ aimed at, and in an answer to sanctions the watched country acts on the actors.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import cache
 
 import regex
@@ -99,7 +100,28 @@ def events_of(article: Article, hits: Sequence[Hit]) -> tuple[Event, ...]:
             out.setdefault((event.type, event.imposers, event.targets), event)
         if len(out) >= _MAX_EVENTS:
             break
-    return tuple(out.values())
+    return _refined(tuple(out.values()))
+
+
+_LEAD_REACH = 2  # the body's events that may say what the headline's "new sanctions" are
+# Who adopts packages and resolutions: their bodies list names, but the event is the package.
+_BY_PACKAGE = frozenset({"European Union", "United Nations"})
+
+
+def _refined(events: tuple[Event, ...]) -> tuple[Event, ...]:
+    """The headline's bare "new sanctions" told as the designations the body's first events
+    name, by the same imposer: "New US sanctions on Iran", then "the Treasury designated six
+    companies..."."""
+    lead = events[0] if events else None
+    if lead is None or lead.field != "title" or lead.type != "imposed":
+        return events
+    if not _BY_PACKAGE.isdisjoint(lead.imposers):
+        return events
+    for event in [e for e in events if e.field == "body"][:_LEAD_REACH]:
+        if event.type == "designation" and not set(event.imposers).isdisjoint(lead.imposers):
+            refined = replace(event, imposers=lead.imposers, targets=lead.targets or event.targets)
+            return tuple(dict.fromkeys((refined, *(e for e in events[1:] if e != event))))
+    return events
 
 
 class _Context:
