@@ -171,6 +171,14 @@ HEADLINES = [
         ["European Union"],
         ["Iran"],
     ),
+    # The founding article in English: agreeing to answer is an answer, not a proposal.
+    (
+        "en",
+        "Russia and Iran agree to jointly counter US sanctions",
+        "countered",
+        ["Russia", "Iran"],
+        ["United States"],
+    ),
     # An answer cue after the sanctions, in a sentence the actor opens: the reason for them.
     (
         "ro",

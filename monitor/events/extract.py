@@ -56,8 +56,8 @@ _PRIORITY = (
     "export_control",
     "enforcement",
     "designation",
-    "proposal",
     "imposed",
+    "proposal",
     "countered",
     "evasion",
 )
