@@ -11,7 +11,7 @@ import pytest
 from bench.official_lists import official_lists
 from monitor.config import load_config
 from monitor.config.builtin import language_codes
-from monitor.events.extract import ACTS_FOR
+from monitor.events import ACTS_FOR
 from monitor.models import Article
 from monitor.pipeline import Pipeline
 from tests.conftest import ROOT, seed_article
