@@ -2,12 +2,13 @@
 whether they find the same. The machines are shared and their speed moves by a third between
 runs; two versions alternating on the same articles in one process see the same machine.
 
-    python bench/ab_match.py REV [--rounds 40]
+    python bench/ab_match.py REV [--rounds 40] [--lists]
 
 The revision's package, with its own built-in data, is taken with `git archive` into a
 temporary folder and imported under another name (`monitor_then`).
 Articles: the benchmark corpus of bench/bench_matcher.py, 50 at a time, the two versions taking
-turns to go first. Reported: the articles whose hits or rule verdicts differ, and the median and
+turns to go first; with `--lists`, both hold the official lists of bench/bench_matcher.py
+(../shared/fixtures/lists). Reported: the articles whose hits or rule verdicts differ, and the median and
 quartiles of this tree's speed over the revision's.
 """
 
@@ -30,8 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_matcher import corpus  # noqa: E402
+from bench.official_lists import official_lists  # noqa: E402
 from monitor.config import load_config  # noqa: E402
 from monitor.pipeline import Pipeline  # noqa: E402
+from tests.shared import SHARED_FIXTURES  # noqa: E402
 
 THEN = "monitor_then"
 _IMPORTS = re.compile(r"\b(from|import) monitor\b")
@@ -63,13 +66,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rev", help="the revision to compare with (a commit, a tag, HEAD~3)")
     parser.add_argument("--rounds", type=int, default=40, help="paired runs of 50 articles")
+    parser.add_argument("--lists", action="store_true", help="both with the official lists")
     args = parser.parse_args()
     articles = corpus(200)
-    now = Pipeline(load_config(ROOT / "rules.yaml"))
+    # The entries are plain values: the revision's pipeline reads this tree's as its own.
+    lists = official_lists(SHARED_FIXTURES / "lists") if args.lists else None
+    now = Pipeline(load_config(ROOT / "rules.yaml"), lists)
     with tempfile.TemporaryDirectory() as folder:
         then_pkg = package_at(args.rev, Path(folder))
         then_config = sys.modules[f"{THEN}.config"].load_config(ROOT / "rules.yaml")
-        then = sys.modules[f"{THEN}.pipeline"].Pipeline(then_config)
+        then = sys.modules[f"{THEN}.pipeline"].Pipeline(then_config, lists)
         article_type = sys.modules[f"{THEN}.models"].Article
         olds = [article_type(a.id, a.title, a.body) for a in articles]
         differ = [

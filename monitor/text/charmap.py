@@ -14,12 +14,13 @@ _ALL = 0x110000
 
 
 def code_points(text: str) -> np.ndarray:
-    """The text's code points, lone surrogates included."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    """The text's code points, lone surrogates included, as indexes: numpy gathers through an
+    array of its own index type three times as fast as through 32-bit integers."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.intp)
 
 
 def text_of(points: np.ndarray) -> str:
-    return points.tobytes().decode("utf-32-le", "surrogatepass")
+    return points.astype(np.uint32, copy=False).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 class CharMap:

@@ -3,15 +3,17 @@ normalised text: lists write most names only in Latin letters, Russian news only
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
+import numpy as np
 from anyascii import anyascii
 
+from monitor.text.charmap import code_points, text_of
 from monitor.text.normalize import fold_plain
 from monitor.text.scripts import latinizable
 
 _RANGES = ((0x0370, 0x0400), (0x0400, 0x0500), (0x1F00, 0x2000))  # Greek, Cyrillic, Greek ext.
+_END = 0x2000  # the table covers the code points below this; the rest stay as they are
 
 
 def _latin(ch: str) -> str:
@@ -20,8 +22,17 @@ def _latin(ch: str) -> str:
 
 
 @cache
-def _table() -> dict[int, str]:
-    return {cp: _latin(chr(cp)) for lo, hi in _RANGES for cp in range(lo, hi)}
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """Row `cp` of the first: the letters `cp` turns into, padded; of the second, how many."""
+    latin = {cp: _latin(chr(cp)) for lo, hi in _RANGES for cp in range(lo, hi)}
+    letters = np.zeros((_END, max(map(len, latin.values()))), dtype=np.uint32)
+    letters[:, 0] = np.arange(_END, dtype=np.uint32)
+    widths = np.ones(_END, dtype=np.intp)
+    for cp, word in latin.items():
+        letters[cp] = 0
+        letters[cp, : len(word)] = [ord(c) for c in word]
+        widths[cp] = len(word)
+    return letters, widths
 
 
 class Latinized:
@@ -29,39 +40,25 @@ class Latinized:
     maps an offset of it back to the normalised text (the map is built when first asked for:
     most texts have no hit through their transliteration)."""
 
-    __slots__ = ("_back", "_norm", "text")
+    __slots__ = ("_back", "_widths", "text")
 
     def __init__(self, norm: str):
-        self._norm = norm
-        self.text = norm.translate(_table())
-        self._back: list[int] | None = None
+        # One array look-up for the whole text: each character becomes its row of letters, and
+        # the mask keeps as many of them as the character turns into (none for a soft sign).
+        letters, widths = _tables()
+        points = code_points(norm)
+        inside = np.minimum(points, _END - 1)
+        beyond = points >= _END
+        rows = letters[inside]
+        rows[beyond, 0] = points[beyond]
+        self._widths = np.where(beyond, 1, widths[inside])
+        self.text = text_of(rows[np.arange(letters.shape[1]) < self._widths[:, None]])
+        self._back: np.ndarray | None = None
 
     def origin(self, n: int) -> int:
         if self._back is None:
-            self._back = _back_map(self._norm)
-        return self._back[n]
-
-
-def _back_map(norm: str) -> list[int]:
-    """For each offset of the Latin text, the offset of the letter it comes from. Built from the
-    letters that do not turn into exactly one (ж → zh, ь → nothing), found by one regex: the
-    rest maps one to one."""
-    table = _table()
-    back: list[int] = []
-    done = 0  # offsets of norm mapped so far
-    for m in _irregular().finditer(norm):
-        i = m.start()
-        back.extend(range(done, i))
-        back.extend([i] * len(table[ord(norm[i])]))
-        done = i + 1
-    back.extend(range(done, len(norm)))
-    return back
-
-
-@cache
-def _irregular() -> re.Pattern[str]:
-    letters = "".join(chr(cp) for cp, latin in _table().items() if len(latin) != 1)
-    return re.compile(f"[{re.escape(letters)}]")
+            self._back = np.repeat(np.arange(len(self._widths)), self._widths)
+        return int(self._back[n])
 
 
 def latinize(norm: str) -> Latinized | None:
