@@ -8,8 +8,8 @@ The revision's package, with its own built-in data, is taken with `git archive` 
 temporary folder and imported under another name (`monitor_then`).
 Articles: the benchmark corpus of bench/bench_matcher.py, 50 at a time, the two versions taking
 turns to go first; with `--lists`, both hold the official lists of bench/bench_matcher.py
-(../shared/fixtures/lists). Reported: the articles whose hits or rule verdicts differ, and the median and
-quartiles of this tree's speed over the revision's.
+(../shared/fixtures/lists). Reported: the articles whose hits or rule verdicts differ, and the
+median and quartiles of this tree's speed over the revision's.
 """
 
 from __future__ import annotations
