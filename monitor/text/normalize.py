@@ -14,8 +14,10 @@ import unicodedata
 from bisect import bisect_right
 from functools import cache
 
+import numpy as np
+
 from monitor import cached
-from monitor.text.charmap import CharMap
+from monitor.text.charmap import CharMap, code_points
 
 # Combining marks that are spelling variants, not letters: dropped after NFKD.
 _DROP_MARKS = (
@@ -129,28 +131,26 @@ class Folded:
     original's. The map through collapsed spaces is built only when a span is asked for: most
     articles have no hit."""
 
-    __slots__ = ("_spaced", "_spacing", "_spans", "folding", "text")
+    __slots__ = ("_kept", "_spaced", "_spans", "folding", "text")
 
     def __init__(self, text: str, folding: Segments = (), spaced: str | None = None):
         self.text = text
         self.folding = folding  # folded text -> original
         self._spaced = spaced  # the folded text before runs of spaces were collapsed
-        self._spacing: Segments | None = None if spaced is not None else ()
+        self._kept: np.ndarray | None = None  # offset in `_spaced` of each character kept
         # Spans asked for before: one place is often found by several aliases ("UN" in four
         # languages' watchlists), and most texts map back through both maps.
         self._spans: dict[tuple[int, int], tuple[int, int]] = {}
 
     def original_start(self, n: int) -> int:
-        spacing = self._spacing
-        if spacing is None:
-            spacing = self._spacing = _spacing(self._spaced or "")
-        if spacing:  # the map through collapsed spaces: always one to one, inlined
-            norm_start, orig_start, _ = spacing[bisect_right(spacing, (n, _BIG, True)) - 1]
-            n = orig_start + n - norm_start
+        if self._spaced is not None:
+            if self._kept is None:
+                self._kept = _kept(self._spaced)
+            n = int(self._kept[n])
         return _map(self.folding, n) if self.folding else n
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        if not self.folding and self._spacing == ():
+        if not self.folding and self._spaced is None:
             return start, end  # every character folded to one, no run of spaces: the same
         span = self._spans.get((start, end))
         if span is None:
@@ -174,15 +174,16 @@ def fold(text: str) -> Folded:
     return Folded(_SPACES.sub(" ", folded), folding, spaced=folded)
 
 
-def _spacing(folded: str) -> Segments:
-    """The map from `folded` with runs of spaces collapsed back to `folded`."""
-    segments = [(0, 0, True)]
-    removed = 0
-    for m in _SPACES.finditer(folded):
-        start, end = m.span()
-        removed += end - start - 1
-        segments.append((end - removed, end, True))
-    return tuple(segments)
+def _kept(spaced: str) -> np.ndarray:
+    """The offset in `spaced` of each character that collapsing runs of spaces keeps: every one
+    but a space after a space (one pass in C; a comma folds to a space, so runs are many)."""
+    space = code_points(spaced) == _SPACE
+    kept = np.ones(len(space), dtype=bool)
+    kept[1:] = ~(space[1:] & space[:-1])
+    return np.flatnonzero(kept)
+
+
+_SPACE = ord(" ")
 
 
 def _expand_marks(text: str, marked: str, table: dict[int, str]) -> tuple[str, Segments]:
