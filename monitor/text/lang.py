@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 import ahocorasick_rs
@@ -104,7 +105,10 @@ def _guess(sample: str) -> tuple[str | None, bool]:
     # The script of most letters: 500 tell. Beyond the Basic Multilingual Plane, none counts.
     points = np.minimum(code_points(lowered[:500]), 0xFFFF)
     counts = np.bincount(tables.scripts[points], minlength=len(tables.names))
-    scripts = {tables.names[i]: int(n) for i, n in enumerate(counts.tolist()) if i and n}
+    present = np.flatnonzero(counts[1:]) + 1
+    scripts = {
+        tables.names[i]: n for i, n in zip(present.tolist(), counts[present].tolist(), strict=True)
+    }
     if not scripts:
         return None, False
     script = max(scripts, key=scripts.__getitem__)
@@ -113,26 +117,29 @@ def _guess(sample: str) -> tuple[str | None, bool]:
     candidates = _written_in(script)
     if len(candidates) <= 1:
         return (candidates[0].code if candidates else None), True
-    said: Counter[str] = Counter()
-    words = f" {tables.spaces(lowered)} "
-    for index, n in Counter(i for i, _, _ in _SPEAKERS.find(words)).items():
-        for code in _SPEAKERS.codes[index]:
-            said[code] += n
+    # Plain dicts, filled in the order the texts give: a tie goes to the first language seen.
+    said: dict[str, int] = {}
+    found = _SPEAKERS.find(f" {tables.spaces(lowered)} ")
+    codes = _SPEAKERS.codes  # filled by the first `find`
+    for index, _, _ in found:
+        for code in codes[index]:
+            said[code] = said.get(code, 0) + 1
     # Letters that mark a language are a hint, not a proof: at most 10 points each.
-    marked: Counter[str] = Counter()
+    marked: dict[str, int] = {}
     pattern, writers = _marked_letters(script)
     for letter, n in Counter(pattern.findall(lowered)).items():
         for code in writers[letter]:
-            marked[code] += n
-    writing = {p.code for p in candidates}
-    score = Counter({c: n + min(10, marked[c]) for c, n in said.items() if c in writing})
+            marked[code] = marked.get(code, 0) + n
+    writing = _codes_written_in(script)
+    score = {c: n + min(10, marked.get(c, 0)) for c, n in said.items() if c in writing}
     score.update({c: min(10, n) for c, n in marked.items() if c not in said})
     if len(scripts) > 1:
         for p in candidates:  # letters of its other scripts (kana among Han) are nearly proof
             others = [n for s, n in scripts.items() if s != script and s in p.scripts]
             if others:
-                score[p.code] += sum(others)
-    ranked = [(n, code) for code, n in score.most_common(2) if n > 0]
+                score[p.code] = score.get(p.code, 0) + sum(others)
+    top = sorted(score.items(), key=itemgetter(1), reverse=True)[:2]
+    ranked = [(n, code) for code, n in top if n > 0]
     if not ranked:
         # Nothing tells them apart: the language written in this script alone (Chinese among
         # Chinese and Japanese), if there is exactly one.
@@ -208,6 +215,11 @@ def _marked_letters(script: str) -> tuple[re.Pattern[str], dict[str, tuple[str, 
 @cache
 def _written_in(script: str) -> tuple[Profile, ...]:
     return tuple(p for p in profiles() if script in p.scripts)
+
+
+@cache
+def _codes_written_in(script: str) -> frozenset[str]:
+    return frozenset(p.code for p in _written_in(script))
 
 
 @cache
