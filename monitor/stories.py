@@ -20,10 +20,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
 from monitor.models import FAMILY_OF, Article, Event
+from monitor.text.lang import profiles
 from monitor.text.normalize import fold_plain
 
 _LEAD_CHARS = 300
@@ -90,10 +92,53 @@ def story_event(article: Article, events: Sequence[Event]) -> StoryEvent | None:
     if not events or not events[0].imposers or not events[0].targets:
         return None
     first = events[0]
-    numbers = {n for n in _NUMBER.findall(article.title) if not _YEAR.match(n)}
     return StoryEvent(
-        first.type, frozenset(first.imposers), frozenset(first.targets), frozenset(numbers)
+        first.type,
+        frozenset(first.imposers),
+        frozenset(first.targets),
+        headline_numbers(article.title),
     )
+
+
+def headline_numbers(title: str) -> frozenset[str]:
+    """The numbers of a headline, in digits or as ordinal words of any language ("12th",
+    "dodicesimo", "двенадцатого", "décimo segundo"): not a year, and not first, second or third
+    alone ("third countries")."""
+    numbers = {n for n in _NUMBER.findall(title) if not _YEAR.match(n)}
+    words = fold_plain(title).split()
+    # Portuguese weekdays are ordinals too: quarta-feira is Wednesday, not a fourth.
+    said = [None if words[i + 1 : i + 2] == ["feira"] else _ordinal(w) for i, w in enumerate(words)]
+    for i, n in enumerate(said):
+        if n in _TENS and i + 1 < len(said) and (unit := said[i + 1]) and unit < 10:
+            numbers.add(str(n + unit))  # décimo segundo: 12, not 10 and 2
+        elif n and n >= _LEAST and not (i and said[i - 1] in _TENS and n < 10):
+            numbers.add(str(n))
+    return frozenset(numbers)
+
+
+_TENS = frozenset({10, 20})
+_LEAST = 4  # first, second, third alone are rarely a decision's number
+
+
+def _ordinal(word: str) -> int | None:
+    words, stems = _ordinal_words()
+    n = words.get(word)
+    if n is None and (m := stems.match(word)):
+        n = words[m.group() + "*"]
+    return n
+
+
+@cache
+def _ordinal_words() -> tuple[dict[str, int], re.Pattern[str]]:
+    """Each language's ordinal words folded as headlines are, to their numbers; and one
+    pattern of the stems, longest first, that finds which a word begins with."""
+    words: dict[str, int] = {}
+    for p in profiles():
+        for form, n in p.ordinals:
+            stem = form.endswith("*")
+            words[fold_plain(form.rstrip("*")) + ("*" if stem else "")] = n
+    stems = sorted((w[:-1] for w in words if w.endswith("*")), key=len, reverse=True)
+    return words, re.compile("|".join(map(re.escape, stems)) or "(?!)")
 
 
 @dataclass(frozen=True)

@@ -154,13 +154,14 @@ def test_a_mistake_in_a_language_file_is_reported_at_its_file_and_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A built-in file is checked like the user's: an unknown entry, a bad alias, a file that
-    says another language, each as FILE:LINE: key: message."""
+    says another language, an ordinal with no number, each as FILE:LINE: key: message."""
     from monitor.config import builtin
 
     folder = tmp_path / "languages"
     folder.mkdir()
     (folder / "xx.yaml").write_text(
-        "language: yy\nname: Test\nscript: latin\nwatchlists:\n  countries:\n"
+        "language: yy\nname: Test\nscript: latin\nordinals:\n  twelve: twelfth\n"
+        "watchlists:\n  countries:\n"
         "    Atlantis: [Atlantis]\n    Russia: [{text: '*'}]\n",
         encoding="utf-8",
     )
@@ -170,7 +171,8 @@ def test_a_mistake_in_a_language_file_is_reported_at_its_file_and_line(
         builtin._vocabularies(("xx",))
     assert all(p.file == str(folder / "xx.yaml") for p in caught.value.problems)
     lines = [str(p).split(": ", 1)[1] for p in caught.value.problems]
-    assert [p.line for p in caught.value.problems] == [1, 6, 7]
+    assert [p.line for p in caught.value.problems] == [1, 5, 8, 9]
     assert lines[0] == "language: says 'yy', but the file is named xx.yaml"
-    assert lines[1].startswith("watchlists.countries.Atlantis: 'countries' has no entry 'Atlantis'")
-    assert "has no letters or digits to match" in lines[2]
+    assert lines[1] == "ordinals.twelve: expected a whole number from 1 to 1000"
+    assert lines[2].startswith("watchlists.countries.Atlantis: 'countries' has no entry 'Atlantis'")
+    assert "has no letters or digits to match" in lines[3]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from monitor.models import Article, Event
-from monitor.stories import StoryEvent, story_event
+from monitor.stories import StoryEvent, headline_numbers, story_event
 from tests.conftest import run_cli
 from tests.feedserver import FeedServer, feed_server
 from tests.test_daemon import rules_file
@@ -146,6 +148,36 @@ def test_an_agreement_joins_its_decision_only_by_a_number_in_both_headlines() ->
     answer = event("countered", ("Russia",), ("European Union",))
     told_answer = story_event(Article("f", "Russia answers the 16th package"), [answer])
     assert told_answer is not None and not told_agreed.same(told_answer)
+
+
+@pytest.mark.parametrize(
+    ("headline", "numbers"),
+    [
+        ("EU adopts 12th package against Russia", {"12"}),
+        ("Ue adotta il dodicesimo pacchetto di sanzioni", {"12"}),
+        ("ЕС утвердил двенадцатый пакет санкций", {"12"}),  # a stem, any case
+        ("Brüssel einigt sich auf zwölftes Sanktionspaket", {"12"}),
+        ("La UE aprueba el décimo segundo paquete", {"12"}),  # two words: 12, not 10 and 2
+        ("La UE aprueba el decimotercer paquete", {"13"}),
+        ("UE przyjęła dwunasty pakiet sankcji", {"12"}),
+        ("Sanctions on third countries that help Russia", set()),  # not a decision's number
+        ("EUA impõem sanções nesta quinta-feira", set()),  # a weekday, not a fifth
+        ("Sanctions of 2024 on 140 names", {"140"}),  # a year is none
+    ],
+)
+def test_a_headline_numbers_a_decision_in_digits_or_words(headline: str, numbers: set[str]) -> None:
+    assert headline_numbers(headline) == numbers
+
+
+def test_a_package_in_words_is_told_apart_from_the_next_in_digits() -> None:
+    agreed = event("proposal", ("European Union",), ("Russia",))
+    adopted = event("imposed", ("European Union",), ("Russia",))
+    in_words = story_event(Article("a", "Ue, accordo sul dodicesimo pacchetto"), [agreed])
+    in_digits = story_event(Article("b", "EU adopts 12th sanctions package"), [adopted])
+    next_one = story_event(Article("c", "EU adopts 13th sanctions package"), [adopted])
+    assert in_words is not None and in_digits is not None and next_one is not None
+    assert in_words.same(in_digits)  # the agreement joins its decision by the number
+    assert not in_words.same(next_one)
 
 
 def test_b_cubed_of_the_story_measure() -> None:

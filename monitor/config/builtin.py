@@ -37,9 +37,10 @@ BUILTIN = PACKAGE / "builtin"
 STARTER = BUILTIN / "starter.yaml"
 FILES = ("watchlists", "lists", "sources", "starter")  # the built-in files that are no language
 # `script`, `words` and `letters` are for the language guess, `modal` and `negation` for the
-# events stage (monitor/text/lang.py reads them).
+# events stage, `ordinals` for stories (monitor/text/lang.py reads them).
 LANGUAGE_KEYS = frozenset(
-    {"language", "name", "script", "words", "letters", "modal", "negation", "watchlists"}
+    {"language", "name", "script", "words", "letters", "modal", "negation", "ordinals"}
+    | {"watchlists"}
 )
 LANGUAGE_REQUIRED = ("language", "name", "script", "watchlists")
 ENTRY_ADDITION_KEYS = frozenset({"aliases", "exclude"})
@@ -159,6 +160,7 @@ def _with_language(
     m = check.mapping(data, (), set(LANGUAGE_KEYS), required=LANGUAGE_REQUIRED) or {}
     if "language" in m and m["language"] != code:
         check.fail(("language",), f"says {m['language']!r}, but the file is named {code}.yaml")
+    _check_ordinals(check, m.get("ordinals"))
     out = dict(base)
     watchlists = m.get("watchlists") or {}
     if not isinstance(watchlists, dict):
@@ -186,6 +188,17 @@ def _with_language(
             known[entry_name] = known[entry_name].extended(aliases, exclude)
         out[wl_name] = dataclasses.replace(base[wl_name], entries=tuple(known.values()))
     return out, doc.problems
+
+
+def _check_ordinals(check: Checker, value: Any) -> None:
+    if value is not None and not isinstance(value, dict):
+        check.fail(("ordinals",), "expected a mapping of number to its words, e.g. 12: twelfth")
+        return
+    for n, forms in (value or {}).items():
+        if not str(n).isdigit() or not 1 <= int(n) <= 1000:
+            check.fail(("ordinals", n), "expected a whole number from 1 to 1000")
+        elif not isinstance(forms, str) or not forms.split():
+            check.fail(("ordinals", n), "expected its words, separated by spaces")
 
 
 def _addition(

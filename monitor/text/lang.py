@@ -40,6 +40,9 @@ class Profile:
     letters: frozenset[str]
     modal: frozenset[str] = frozenset()  # words that make a measure a proposal: could, plans
     negation: frozenset[str] = frozenset()  # words that deny it: not, never
+    # The ordinal words of the numbers that name a decision ("the twelfth package"), each to
+    # its number; a form ending in * is a stem (двенадцат* for every case of двенадцатый).
+    ordinals: tuple[tuple[str, int], ...] = ()
 
 
 @cache
@@ -61,9 +64,23 @@ def profiles() -> tuple[Profile, ...]:
                 frozenset(str(data.get("letters") or "").lower()) - {" "},
                 _words(data.get("modal")),
                 _words(data.get("negation")),
+                _ordinals(data.get("ordinals")),
             )
         )
     return tuple(out)
+
+
+def _ordinals(value: object) -> tuple[tuple[str, int], ...]:
+    """Number to words; a malformed one is skipped here and reported by the built-in check
+    (monitor/config/builtin.py) with its file and line."""
+    if not isinstance(value, dict):
+        return ()
+    return tuple(
+        (form, n)
+        for n, forms in value.items()
+        if isinstance(n, int) and isinstance(forms, str)
+        for form in forms.split()
+    )
 
 
 def _words(value: object) -> frozenset[str]:
