@@ -179,6 +179,51 @@ HEADLINES = [
         ["Russia", "Iran"],
         ["United States"],
     ),
+    # A suspension is relief for a time; the adjective of an earlier one is not.
+    (
+        "de",
+        "Die EU hat ihre Sanktionen gegen Syrien im Energiesektor ausgesetzt",
+        "eased",
+        ["European Union"],
+        ["Syria"],
+    ),
+    (
+        "es",
+        "Estados Unidos suspende durante seis meses las sanciones contra Siria",
+        "eased",
+        ["United States"],
+        ["Syria"],
+    ),
+    (
+        "en",
+        "EU reimposes Iran sanctions suspended under the nuclear deal",
+        "imposed",
+        ["European Union"],
+        ["Iran"],
+    ),
+    # An official acts for the jurisdiction; Ukraine as the war's place is then no imposer.
+    (
+        "en",
+        "Bessent announces sanctions on Russia's two largest oil companies",
+        "designation",
+        ["United States"],
+        ["Russia"],
+    ),
+    (
+        "es",
+        "La Comisión de von der Leyen ha propuesto nuevas sanciones contra Rusia por la guerra"
+        " contra Ucrania",
+        "proposal",
+        ["European Union"],
+        ["Russia"],
+    ),
+    (
+        "ru",
+        "Каллас: ЕС принял новый пакет санкций против России",
+        "imposed",
+        ["European Union"],
+        ["Russia"],
+    ),
     # An answer cue after the sanctions, in a sentence the actor opens: the reason for them.
     (
         "ro",

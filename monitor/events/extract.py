@@ -28,13 +28,16 @@ ACTORS = "sanctioning_actors"
 COUNTRIES = "countries"
 
 CONTEXT_ACTOR = "Ukraine"  # beside another actor, the war's place, not an imposer
-# Agencies act for their jurisdiction.
+# Agencies and officials act for their jurisdiction.
 ACTS_FOR = {
     "OFAC": "United States",
     "Treasury Department": "United States",
     "Bureau of Industry and Security": "United States",
     "OFSI": "United Kingdom",
     "European Commission": "European Union",
+    "EU officials": "European Union",
+    "US officials": "United States",
+    "UK officials": "United Kingdom",
 }
 PROPOSER = "European Commission"  # what it puts forward, the Council has yet to adopt
 # A sanctions concept that says the type by itself, where no cue does.
