@@ -451,3 +451,14 @@ def test_a_headlines_new_sanctions_are_the_designations_its_body_names(
     eu_body = "The EU sanctioned 60 individuals and 40 companies in Russia's military industry."
     eu = default_pipeline.match(Article("e", "New EU sanctions on Russia", eu_body, lang="en"))
     assert eu.events[0].type == "imposed" and eu.events[0].field == "title"
+
+
+def test_an_article_without_a_language_is_read_in_the_one_it_is_written_in(
+    default_pipeline: Pipeline,
+) -> None:
+    """Negation in the guessed language only: Galician "nin" is no denial in Turkish "ABD'nin"."""
+    title = "Suriye Cumhurbaşkanı, ABD'nin yaptırım listesinden çıkarıldı"
+    events = default_pipeline.match(Article("tr", title, "")).events
+    assert [(e.type, e.imposers, e.targets) for e in events[:1]] == [
+        ("delisting", ("United States",), ("Syria",))
+    ]

@@ -18,7 +18,7 @@ from functools import cache
 import regex
 
 from monitor.models import FIELDS, Article, Event, Field, Hit
-from monitor.text.lang import profiles, same_language
+from monitor.text.lang import detect, profiles, same_language
 from monitor.text.scripts import Script, text_script
 from monitor.text.segments import Segments
 
@@ -87,7 +87,9 @@ def events_of(article: Article, hits: Sequence[Hit]) -> tuple[Event, ...]:
     segments = {f: Segments.of(article.text(f)) for f in FIELDS}
     for hit in hits:
         places.setdefault((hit.field, segments[hit.field].sentence(hit.start)), []).append(hit)
-    words = _words(article.lang)
+    # Negation and modality in the article's language only: every language's words at once
+    # would deny a Turkish cue by Galician "nin" (in "ABD'nin").
+    words = _words(article.lang or detect(f"{article.title}\n{article.body[:2000]}"))
     context = _Context(hits)
     out: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Event] = {}
     for (field, sentence), group in sorted(

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from pathlib import Path
 
@@ -104,6 +104,7 @@ def function_words(codes: tuple[str, ...] | None = None) -> frozenset[str]:
     return frozenset().union(*(p.words for p in profiles() if codes is None or p.code in codes))
 
 
+@lru_cache(maxsize=64)  # asked twice for one article: by the matcher, by the events stage
 def detect(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None. The opening 400 characters tell most
     texts' language clearly; the guess reads on to 1,500 only where they do not."""
